@@ -1,0 +1,1 @@
+"""The INTI-CITIES peer-review service: a thin shell around ``benchmark``."""

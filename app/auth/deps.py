@@ -1,0 +1,108 @@
+"""The one way in: session, current user, and the permission checks, as dependencies."""
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
+
+from benchmark.scales import CycleRole
+
+from app.auth import permissions
+from app.auth.service import API, WEB, user_for_token
+from app.cycles.tables import Cycle
+from app.db import get_session
+from app.errors import Forbidden, NotFound, Unauthorized
+from app.i18n import N_
+from app.people.tables import User
+
+SESSION_COOKIE = "inti_session"
+
+SessionDep = Annotated[Session, Depends(get_session)]
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+class LoginRequired(Unauthorized):
+    """A page asked for while logged out: browsers are sent to the login page."""
+
+
+def _adopt_language(request: Request, user: User) -> None:
+    if user.language and not getattr(request.state, "lang_explicit", False):
+        request.state.lang = user.language
+
+
+def api_user(request: Request, session: SessionDep, token: Annotated[str | None, Depends(_bearer)]) -> User:
+    user = user_for_token(session, token, API)
+    if user is None:
+        raise Unauthorized(N_("Log in first: send a valid bearer token."),
+                           headers={"WWW-Authenticate": "Bearer"})
+    _adopt_language(request, user)
+    request.state.user = user
+    return user
+
+
+def optional_page_user(request: Request, session: SessionDep) -> User | None:
+    user = user_for_token(session, request.cookies.get(SESSION_COOKIE), WEB)
+    if user is not None:
+        _adopt_language(request, user)
+    request.state.user = user
+    return user
+
+
+def page_user(user: Annotated[User | None, Depends(optional_page_user)]) -> User:
+    if user is None:
+        raise LoginRequired(N_("Please log in."))
+    return user
+
+
+ApiUser = Annotated[User, Depends(api_user)]
+PageUser = Annotated[User, Depends(page_user)]
+
+
+def _require_network_manager(user: User) -> User:
+    if not permissions.can_manage_network(user):
+        raise Forbidden(N_("Only a coordinator may do this."))
+    return user
+
+
+def api_coordinator(user: ApiUser) -> User:
+    return _require_network_manager(user)
+
+
+def page_coordinator(user: PageUser) -> User:
+    return _require_network_manager(user)
+
+
+ApiCoordinator = Annotated[User, Depends(api_coordinator)]
+PageCoordinator = Annotated[User, Depends(page_coordinator)]
+
+
+@dataclass
+class CycleAccess:
+    """A cycle the user may see, with the user's role in it (``None`` for a coordinator
+    who is not a member)."""
+
+    cycle: Cycle
+    user: User
+    role: CycleRole | None
+
+
+def cycle_access(session: Session, user: User, cycle_id: int) -> CycleAccess:
+    from app.cycles.service import cycle_with_role
+
+    found = cycle_with_role(session, cycle_id, user.id)
+    if found is None or not permissions.can_view_cycle(user, found[1]):
+        raise NotFound(N_("No review cycle %(id)s."), id=cycle_id)
+    return CycleAccess(found[0], user, found[1])
+
+
+def api_cycle(cycle_id: int, session: SessionDep, user: ApiUser) -> CycleAccess:
+    return cycle_access(session, user, cycle_id)
+
+
+def page_cycle(cycle_id: int, session: SessionDep, user: PageUser) -> CycleAccess:
+    return cycle_access(session, user, cycle_id)
+
+
+ApiCycle = Annotated[CycleAccess, Depends(api_cycle)]
+PageCycle = Annotated[CycleAccess, Depends(page_cycle)]

@@ -1,0 +1,93 @@
+"""Login, logout, the one-time welcome link, and the language switch."""
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+
+from app.auth.api import client_of
+from app.auth.deps import SESSION_COOKIE, SessionDep, optional_page_user
+from app.auth.service import INVITE, WEB, authenticate, issue_token, revoke_token, user_for_token
+from app.errors import DomainError
+from app.i18n import LANG_COOKIE, LANGUAGES
+from app.middleware import cookie_header, cookie_secure
+from app.people import service as people
+from app.settings import get_settings
+from app.web import error_message, redirect, render, safe_next
+
+router = APIRouter()
+
+
+def _session_cookie(response: RedirectResponse, request: Request, value: str, max_age: int) -> None:
+    response.raw_headers.append((b"set-cookie", cookie_header(
+        SESSION_COOKIE, value, secure=cookie_secure(request.url.scheme), max_age=max_age)))
+
+
+@router.get("/login")
+def login_page(request: Request, session: SessionDep, next: str = "/"):
+    if optional_page_user(request, session) is not None:
+        return redirect(safe_next(next))
+    return render(request, "login.html", next=safe_next(next), email="")
+
+
+@router.post("/login")
+def login(request: Request, session: SessionDep, email: Annotated[str, Form()] = "",
+          password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"):
+    settings = get_settings()
+    try:
+        user = authenticate(session, settings, email, password, client_of(request))
+    except DomainError as exc:
+        message, _ = error_message(request, exc)
+        response = render(request, "login.html", status_code=exc.status, error=message,
+                          next=safe_next(next), email=email)
+        for key, value in exc.headers.items():
+            if key != "WWW-Authenticate":
+                response.headers[key] = value
+        return response
+    hours = settings.session_hours
+    token = issue_token(session, user, WEB, timedelta(hours=hours))
+    response = redirect(safe_next(next))
+    _session_cookie(response, request, token, hours * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep):
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        revoke_token(session, token)
+    response = redirect("/login")
+    _session_cookie(response, request, "", 0)
+    return response
+
+
+@router.get("/welcome/{token}")
+def welcome_page(request: Request, session: SessionDep, token: str):
+    invited = user_for_token(session, token, INVITE)
+    return render(request, "welcome.html", invited=invited, token=token,
+                  status_code=200 if invited else 404)
+
+
+@router.post("/welcome/{token}")
+def welcome(request: Request, session: SessionDep, token: str,
+            password: Annotated[str, Form()] = "", password_again: Annotated[str, Form()] = ""):
+    try:
+        people.accept_invitation(session, token, password, password_again)
+    except DomainError as exc:
+        message, errors = error_message(request, exc)
+        return render(request, "welcome.html", invited=user_for_token(session, token, INVITE), token=token,
+                      error=message, errors=errors, status_code=exc.status)
+    return redirect("/login")
+
+
+@router.get("/language")
+def switch_language(request: Request, session: SessionDep, lang: str, next: str = "/"):
+    """Remember the choice (cookie, and the profile of a logged-in user)."""
+    response = redirect(safe_next(next))
+    if lang in LANGUAGES:
+        user = optional_page_user(request, session)
+        if user is not None and user.language != lang:
+            people.set_language(session, user, lang)
+        response.raw_headers.append((b"set-cookie", cookie_header(
+            LANG_COOKIE, lang, secure=cookie_secure(request.url.scheme), max_age=365 * 86400, http_only=False)))
+    return response

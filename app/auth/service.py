@@ -1,0 +1,101 @@
+"""Logging in, throttling, tokens and sessions: the rules, with no Request in sight."""
+from datetime import timedelta
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from app.auth.security import digest, hash_password, new_token, verify_password
+from app.auth.tables import AuthToken, LoginAttempt
+from app.errors import TooManyRequests, Unauthorized
+from app.i18n import N_
+from app.people.tables import User
+from app.settings import Settings
+from app.timeutil import as_utc, utcnow
+
+API, WEB, INVITE = "api", "web", "invite"
+BAD_CREDENTIALS = N_("Wrong e-mail or password.")
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _recent_failures(session: Session, email: str, settings: Settings):
+    """Failures since the last success, within the window: (count, oldest)."""
+    since = utcnow() - timedelta(minutes=settings.login_window_minutes)
+    last_success = session.exec(
+        select(func.max(LoginAttempt.at)).where(LoginAttempt.email == email, LoginAttempt.succeeded)
+    ).one()
+    if last_success is not None and as_utc(last_success) > since:
+        since = as_utc(last_success)
+    count, oldest = session.exec(
+        select(func.count(), func.min(LoginAttempt.at)).where(
+            LoginAttempt.email == email, ~LoginAttempt.succeeded, LoginAttempt.at > since
+        )
+    ).one()
+    return count, oldest
+
+
+def authenticate(session: Session, settings: Settings, email: str, password: str, client: str) -> User:
+    """The user with these credentials; 401 without saying which was wrong; 429 when locked out.
+
+    Failures are counted in the database, per e-mail, so every service process
+    sees the same count; while locked out even the right password is refused.
+    """
+    email = normalize_email(email)
+    failures, oldest = _recent_failures(session, email, settings)
+    if failures >= settings.login_max_failures:
+        retry = as_utc(oldest) + timedelta(minutes=settings.login_window_minutes) - utcnow()
+        minutes = max(1, int(retry.total_seconds() // 60) + 1)
+        raise TooManyRequests(
+            N_("Too many failed logins for this account: try again in %(minutes)s minutes."),
+            minutes=minutes, headers={"Retry-After": str(minutes * 60)},
+        )
+    user = session.exec(select(User).where(User.email == email)).first()
+    ok = verify_password(password, user.password_hash if user else None) and user.is_active
+    session.add(LoginAttempt(email=email, client=client[:64], succeeded=bool(ok)))
+    if ok:
+        session.execute(delete(AuthToken).where(AuthToken.expires_at < utcnow()))
+    session.commit()
+    if not ok:
+        raise Unauthorized(BAD_CREDENTIALS, headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def issue_token(session: Session, user: User, kind: str, lifetime: timedelta) -> str:
+    """A new random token for ``user``; only its digest is kept. Commits."""
+    raw = new_token()
+    session.add(AuthToken(token_hash=digest(raw), user_id=user.id, kind=kind, expires_at=utcnow() + lifetime))
+    session.commit()
+    return raw
+
+
+def user_for_token(session: Session, raw: str | None, kind: str) -> User | None:
+    """The active user a valid, unexpired token of ``kind`` belongs to, in one query."""
+    if not raw:
+        return None
+    row = session.exec(
+        select(User, AuthToken.expires_at)
+        .join(AuthToken, AuthToken.user_id == User.id)
+        .where(AuthToken.token_hash == digest(raw), AuthToken.kind == kind)
+    ).first()
+    if row is None:
+        return None
+    user, expires_at = row
+    if as_utc(expires_at) <= utcnow() or not user.is_active:
+        return None
+    return user
+
+
+def revoke_token(session: Session, raw: str) -> None:
+    session.execute(delete(AuthToken).where(AuthToken.token_hash == digest(raw)))
+    session.commit()
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """New password; every session and token of the user ends with it. Commits."""
+    user.password_hash = hash_password(password)
+    user.version += 1
+    session.add(user)
+    session.execute(delete(AuthToken).where(AuthToken.user_id == user.id))
+    session.commit()

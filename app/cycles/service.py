@@ -1,0 +1,205 @@
+"""Review cycles: creating them, their teams, and moving them through the phases."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_
+from sqlmodel import Session, select
+
+from benchmark.scales import CycleRole, Phase, SetStatus
+
+from app.audit.service import record, snapshot
+from app.auth import permissions
+from app.cycles.schemas import CycleCreate, CycleUpdate, MemberCreate
+from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
+from app.errors import Conflict, Forbidden, NotFound, field_error
+from app.etag import check_if_match
+from app.i18n import N_
+from app.indicators.service import current_version, set_exists
+from app.people.tables import City, User
+
+
+@dataclass
+class CycleView:
+    """A cycle with what its pages and the API show, loaded in a fixed number of queries."""
+
+    cycle: Cycle
+    host_city: City
+    members: list[tuple[CycleMember, User]]
+    deadlines: dict[Phase, date]
+    my_role: CycleRole | None
+
+    @property
+    def deadline(self) -> date | None:
+        return self.deadlines.get(Phase(self.cycle.phase))
+
+
+def cycle_with_role(session: Session, cycle_id: int, user_id: int) -> tuple[Cycle, CycleRole | None] | None:
+    row = session.exec(
+        select(Cycle, CycleMember.role)
+        .outerjoin(CycleMember, and_(CycleMember.cycle_id == Cycle.id, CycleMember.user_id == user_id))
+        .where(Cycle.id == cycle_id)
+    ).first()
+    if row is None:
+        return None
+    return row[0], CycleRole(row[1]) if row[1] else None
+
+
+def visible_cycles(session: Session, user: User) -> list[CycleView]:
+    """The cycles ``user`` may see, newest first, with members and deadlines (3 queries)."""
+    query = select(Cycle, City).join(City, City.id == Cycle.host_city_id).order_by(Cycle.created_at.desc(), Cycle.id.desc())
+    if not user.is_coordinator:
+        query = query.join(CycleMember, CycleMember.cycle_id == Cycle.id).where(CycleMember.user_id == user.id)
+    rows = list(session.exec(query))
+    return _views(session, rows, user)
+
+
+def view_cycle(session: Session, cycle: Cycle, user: User) -> CycleView:
+    return _views(session, [(cycle, session.get(City, cycle.host_city_id))], user)[0]
+
+
+def _views(session: Session, rows: list[tuple[Cycle, City]], user: User) -> list[CycleView]:
+    ids = [c.id for c, _ in rows]
+    members: dict[int, list] = {i: [] for i in ids}
+    deadlines: dict[int, dict] = {i: {} for i in ids}
+    if ids:
+        for m, u in session.exec(
+            select(CycleMember, User).join(User, User.id == CycleMember.user_id)
+            .where(CycleMember.cycle_id.in_(ids)).order_by(CycleMember.role, User.full_name)
+        ):
+            members[m.cycle_id].append((m, u))
+        for d in session.exec(select(PhaseDeadline).where(PhaseDeadline.cycle_id.in_(ids))):
+            deadlines[d.cycle_id][Phase(d.phase)] = d.due_on
+    views = []
+    for cycle, city in rows:
+        role = next((CycleRole(m.role) for m, u in members[cycle.id] if u.id == user.id), None)
+        views.append(CycleView(cycle, city, members[cycle.id], deadlines[cycle.id], role))
+    return views
+
+
+def _cycle_snapshot(session: Session, cycle: Cycle) -> dict:
+    data = snapshot(cycle)
+    data["deadlines"] = {
+        d.phase: d.due_on.isoformat() for d in session.exec(select(PhaseDeadline).where(PhaseDeadline.cycle_id == cycle.id))
+    }
+    return data
+
+
+def _set_deadlines(session: Session, cycle_id: int, deadlines: dict[Phase, date | None]) -> None:
+    for phase, due in deadlines.items():
+        existing = session.get(PhaseDeadline, (cycle_id, phase.value))
+        if due is None:
+            if existing is not None:
+                session.delete(existing)
+        elif existing is None:
+            session.add(PhaseDeadline(cycle_id=cycle_id, phase=phase.value, due_on=due))
+        else:
+            existing.due_on = due
+            session.add(existing)
+
+
+def create_cycle(session: Session, actor: User, data: CycleCreate) -> Cycle:
+    if session.get(City, data.host_city_id) is None:
+        raise field_error(["host_city_id"], N_("No city %(id)s."), id=data.host_city_id)
+    version = data.indicator_set_version
+    if version is None:
+        version = current_version(session)
+        if version is None:
+            raise Conflict(N_("No approved indicator set is loaded."))
+    else:
+        row = set_exists(session, version)
+        if row is None or row.status == SetStatus.RETIRED.value:
+            raise field_error(["indicator_set_version"], N_("No usable indicator set version %(version)s."), version=version)
+    cycle = Cycle(title=data.title, host_city_id=data.host_city_id, indicator_set_version=version,
+                  phase=Phase.SELF_ASSESSMENT.value)
+    session.add(cycle)
+    session.flush()
+    _set_deadlines(session, cycle.id, data.deadlines)
+    session.flush()
+    record(session, actor.id, "create", "cycle", cycle.id, None, _cycle_snapshot(session, cycle))
+    session.commit()
+    return cycle
+
+
+def update_cycle(session: Session, actor: User, cycle: Cycle, data: CycleUpdate, if_match: str | None) -> Cycle:
+    check_if_match(if_match, cycle.version)
+    before = _cycle_snapshot(session, cycle)
+    if data.title is not None:
+        cycle.title = data.title
+    if data.deadlines:
+        _set_deadlines(session, cycle.id, data.deadlines)
+    cycle.version += 1
+    session.add(cycle)
+    session.flush()
+    record(session, actor.id, "update", "cycle", cycle.id, before, _cycle_snapshot(session, cycle))
+    session.commit()
+    return cycle
+
+
+def add_member(session: Session, actor: User, cycle: Cycle, data: MemberCreate) -> CycleMember:
+    """Add a member; a peer or team leader may not come from the host city, a host
+    officer must; one role per person, one team leader per cycle (409 otherwise)."""
+    if cycle.phase == Phase.PUBLISHED.value:
+        raise Conflict(N_("This cycle is published: its team can no longer change."))
+    user = session.get(User, data.user_id)
+    if user is None:
+        raise field_error(["user_id"], N_("No person %(id)s."), id=data.user_id)
+    if session.exec(select(CycleMember).where(CycleMember.cycle_id == cycle.id, CycleMember.user_id == user.id)).first():
+        raise Conflict(N_("%(name)s is already a member of this cycle."), name=user.full_name)
+    from_host = user.city_id == cycle.host_city_id
+    if data.role == CycleRole.HOST_OFFICER and not from_host:
+        raise Conflict(N_("A host officer must work for the host city."))
+    if data.role in (CycleRole.PEER, CycleRole.TEAM_LEADER) and from_host:
+        raise Conflict(N_("A peer may not come from the host city."))
+    if data.role == CycleRole.TEAM_LEADER and session.exec(
+        select(CycleMember).where(CycleMember.cycle_id == cycle.id, CycleMember.role == CycleRole.TEAM_LEADER.value)
+    ).first():
+        raise Conflict(N_("This cycle already has a team leader."))
+    member = CycleMember(cycle_id=cycle.id, user_id=user.id, role=data.role.value)
+    session.add(member)
+    session.flush()
+    record(session, actor.id, "create", "cycle_member", member.id, None, snapshot(member))
+    session.commit()
+    return member
+
+
+def remove_member(session: Session, actor: User, cycle: Cycle, user_id: int) -> None:
+    if cycle.phase == Phase.PUBLISHED.value:
+        raise Conflict(N_("This cycle is published: its team can no longer change."))
+    member = session.exec(select(CycleMember).where(CycleMember.cycle_id == cycle.id, CycleMember.user_id == user_id)).first()
+    if member is None:
+        raise NotFound(N_("Person %(id)s is not a member of this cycle."), id=user_id)
+    record(session, actor.id, "delete", "cycle_member", member.id, snapshot(member), None)
+    session.delete(member)
+    session.commit()
+
+
+def change_phase(session: Session, actor: User, role: CycleRole | None, cycle: Cycle, target: Phase,
+                 if_match: str | None = None) -> Cycle:
+    """Move one phase forward (coordinator, or team leader from the preparatory review on),
+    or one back (coordinator only). A published cycle is frozen."""
+    current = Phase(cycle.phase)
+    if not permissions.can_change_phase(actor, role, current):
+        raise Forbidden(N_("Only a coordinator, or the team leader once the preparatory review has begun, may change the phase."))
+    check_if_match(if_match, cycle.version)
+    if current == Phase.PUBLISHED:
+        raise Conflict(N_("This cycle is published and can no longer change."))
+    step = target.index - current.index
+    if step == 0:
+        raise Conflict(N_("The cycle is already in this phase."))
+    if step < 0 and not permissions.can_move_phase_back(actor):
+        raise Forbidden(N_("Only a coordinator may return a cycle to an earlier phase."))
+    if abs(step) > 1:
+        raise Conflict(N_("A cycle moves one phase at a time: from %(current)s it can go to %(allowed)s."),
+                       current=current.value, allowed=" / ".join(_neighbours(current)))
+    before = snapshot(cycle)
+    cycle.phase = target.value
+    cycle.version += 1
+    session.add(cycle)
+    record(session, actor.id, "phase", "cycle", cycle.id, before, snapshot(cycle))
+    session.commit()
+    return cycle
+
+
+def _neighbours(phase: Phase) -> list[str]:
+    order = list(Phase)
+    return [order[i].value for i in (phase.index - 1, phase.index + 1) if 0 <= i < len(order)]

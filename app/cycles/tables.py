@@ -1,0 +1,35 @@
+"""Review cycles, their members and their phase deadlines."""
+from datetime import date, datetime
+
+from sqlalchemy import Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.timeutil import utcnow
+
+
+class Cycle(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    host_city_id: int = Field(foreign_key="city.id", index=True)
+    indicator_set_version: str = Field(foreign_key="indicator_set.version", max_length=40)
+    phase: str = Field(max_length=20, default="self_assessment")
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class CycleMember(SQLModel, table=True):
+    __tablename__ = "cycle_member"
+    __table_args__ = (UniqueConstraint("cycle_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    role: str = Field(max_length=20)
+
+
+class PhaseDeadline(SQLModel, table=True):
+    __tablename__ = "phase_deadline"
+
+    cycle_id: int = Field(foreign_key="cycle.id", primary_key=True)
+    phase: str = Field(primary_key=True, max_length=20)
+    due_on: date

@@ -1,0 +1,53 @@
+"""The demo review cycle from ``reviews/demo/cycle.yaml``, loaded once, in one transaction."""
+from datetime import date
+from pathlib import Path
+
+import yaml
+from sqlmodel import Session, select
+
+from benchmark.scales import CycleRole, Phase
+
+from app.audit.service import record
+from app.auth.security import hash_password
+from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
+from app.indicators.service import current_version
+from app.people.tables import City, User
+
+
+def load_demo(session: Session, path: Path) -> bool:
+    """Load the demo if its cycle is not there yet; True if loaded. Existing cities and
+    people (same name, same e-mail) are reused, never changed."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec = data["cycle"]
+    if session.exec(select(Cycle).where(Cycle.title == spec["title"])).first() is not None:
+        return False
+    password_hash = hash_password(data["password"])
+    cities = {}
+    for c in data["cities"]:
+        city = session.exec(select(City).where(City.name == c["name"])).first()
+        if city is None:
+            city = City(name=c["name"], country=c["country"])
+            session.add(city)
+            session.flush()
+        cities[c["key"]] = city
+    people = {}
+    for p in data["people"]:
+        user = session.exec(select(User).where(User.email == p["email"])).first()
+        if user is None:
+            user = User(email=p["email"], full_name=p["full_name"], is_coordinator=p.get("coordinator", False),
+                        city_id=cities[p["city"]].id if "city" in p else None, language=p.get("language"),
+                        password_hash=password_hash)
+            session.add(user)
+            session.flush()
+        people[p["email"]] = user
+    cycle = Cycle(title=spec["title"], host_city_id=cities[spec["host"]].id,
+                  indicator_set_version=current_version(session), phase=Phase.SELF_ASSESSMENT.value)
+    session.add(cycle)
+    session.flush()
+    for phase, due in spec.get("deadlines", {}).items():
+        session.add(PhaseDeadline(cycle_id=cycle.id, phase=Phase(phase).value, due_on=date.fromisoformat(str(due))))
+    for m in spec["members"]:
+        session.add(CycleMember(cycle_id=cycle.id, user_id=people[m["email"]].id, role=CycleRole(m["role"]).value))
+    record(session, None, "load_demo", "cycle", cycle.id, None, {"title": cycle.title, "source": str(path)})
+    session.commit()
+    return True

@@ -1,0 +1,77 @@
+"""The interface language: Babel catalogs, and which language a request gets.
+
+Catalogs are read from the ``.po`` files at start-up and compiled in memory, so
+there is no compiled ``.mo`` file to forget. Messages in Python code are marked
+with :func:`N_` (extracted, translated when shown), in templates with ``_()``.
+"""
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.core import Locale, negotiate_locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LANGUAGES = ("fr", "en")
+LANG_COOKIE = "inti_lang"
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+@lru_cache
+def translations(lang: str) -> gettext.NullTranslations:
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return gettext.NullTranslations()
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buf = BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(buf)
+
+
+def gettext_for(lang: str):
+    """``_`` for one language: ``_("Hello %(name)s", name="x")`` formats after translating."""
+    trans = translations(lang)
+
+    def _(message: str, **params) -> str:
+        text = trans.gettext(message)
+        return text % params if params else text
+
+    return _
+
+
+def negotiate(query_lang: str | None, cookie_lang: str | None, user_lang: str | None,
+              accept_language: str | None, default: str) -> str:
+    """The user's explicit choice first (query, cookie, profile), then the browser's."""
+    for choice in (query_lang, cookie_lang, user_lang):
+        if choice in LANGUAGES:
+            return choice
+    if accept_language:
+        wanted = []
+        for part in accept_language.split(","):
+            tag, _, q = part.strip().partition(";q=")
+            try:
+                weight = float(q) if q else 1.0
+            except ValueError:
+                weight = 0.0
+            if tag and weight > 0:
+                wanted.append((weight, tag.replace("-", "_")))
+        preferred = [tag for _, tag in sorted(wanted, key=lambda w: -w[0])]
+        found = negotiate_locale(preferred, list(LANGUAGES), sep="_")
+        if found:
+            return found
+    return default
+
+
+def language_name(lang: str) -> str:
+    return Locale.parse(lang).get_display_name(lang).capitalize()

@@ -1,0 +1,61 @@
+"""create_app(): routers, error handlers, middleware, and the checks at start-up."""
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlmodel import Session
+
+from benchmark.indicators import load_indicator_set
+
+from app import errors
+from app.auth import api as auth_api
+from app.auth import pages as auth_pages
+from app.cycles import api as cycles_api
+from app.cycles import pages as cycles_pages
+from app.db import make_engine
+from app.indicators import api as indicators_api
+from app.indicators import pages as indicators_pages
+from app.indicators.service import store_indicator_set
+from app.middleware import RequestContextMiddleware
+from app.people import api as people_api
+from app.people import pages as people_pages
+from app.settings import Settings, get_settings
+from app.web import APP_DIR, check_csrf
+
+
+def load_benchmark(engine, settings: Settings) -> None:
+    """Validate indicators.yaml and store its version if new. Raises IndicatorSetError
+    (every problem with its line) or IndicatorSetConflict; the CLI reports either."""
+    iset = load_indicator_set(settings.indicators_path)
+    with Session(engine) as session:
+        store_indicator_set(session, iset)
+
+
+def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
+    """The service. The schema must be migrated first (``inti-cities serve`` does it)."""
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        load_benchmark(engine, settings)
+        yield
+
+    app = FastAPI(title="INTI-CITIES peer review", version="1.0", lifespan=lifespan,
+                  description="Peer review of cities' governance of migrant integration.")
+    app.state.engine = engine
+    app.state.settings = settings
+    errors.install(app)
+    app.add_middleware(RequestContextMiddleware)
+
+    api = APIRouter(prefix="/api/v1")
+    for module in (auth_api, indicators_api, people_api, cycles_api):
+        api.include_router(module.router)
+    app.include_router(api)
+
+    pages = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+    for module in (auth_pages, cycles_pages, people_pages, indicators_pages):
+        pages.include_router(module.router)
+    app.include_router(pages)
+    app.mount("/static", StaticFiles(directory=APP_DIR / "static"), name="static")
+    return app

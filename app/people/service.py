@@ -1,0 +1,163 @@
+"""Cities and people: the rules and transactions."""
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from app.audit.service import record, snapshot
+from app.auth.security import hash_password
+from app.auth.service import INVITE, issue_token, normalize_email, user_for_token, set_password
+from app.errors import Conflict, NotFound, field_error
+from app.etag import check_if_match
+from app.i18n import N_
+from app.people.schemas import MIN_PASSWORD, CityCreate, CityUpdate, UserCreate, UserUpdate
+from app.people.tables import City, User
+from app.settings import Settings
+
+
+def list_cities(session: Session) -> list[City]:
+    return list(session.exec(select(City).order_by(City.name)))
+
+
+def get_city(session: Session, city_id: int) -> City:
+    city = session.get(City, city_id)
+    if city is None:
+        raise NotFound(N_("No city %(id)s."), id=city_id)
+    return city
+
+
+def _city_name_free(session: Session, name: str, except_id: int | None = None) -> None:
+    other = session.exec(select(City).where(City.name == name)).first()
+    if other is not None and other.id != except_id:
+        raise Conflict(N_("A city named %(name)s already exists."), name=name)
+
+
+def create_city(session: Session, actor_id: int, data: CityCreate) -> City:
+    _city_name_free(session, data.name)
+    city = City(name=data.name, country=data.country)
+    session.add(city)
+    session.flush()
+    record(session, actor_id, "create", "city", city.id, None, snapshot(city))
+    session.commit()
+    return city
+
+
+def update_city(session: Session, actor_id: int, city_id: int, data: CityUpdate, if_match: str | None) -> City:
+    city = get_city(session, city_id)
+    check_if_match(if_match, city.version)
+    before = snapshot(city)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "name" in changes:
+        _city_name_free(session, changes["name"], city.id)
+    for key, value in changes.items():
+        setattr(city, key, value)
+    city.version += 1
+    session.add(city)
+    record(session, actor_id, "update", "city", city.id, before, snapshot(city))
+    session.commit()
+    return city
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(User.full_name)))
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(N_("No person %(id)s."), id=user_id)
+    return user
+
+
+def _check_city(session: Session, city_id: int | None, is_coordinator: bool) -> None:
+    if city_id is None:
+        if not is_coordinator:
+            raise field_error(["city_id"], N_("A city is required for anyone but a coordinator."))
+        return
+    if session.get(City, city_id) is None:
+        raise field_error(["city_id"], N_("No city %(id)s."), id=city_id)
+
+
+def create_user(session: Session, settings: Settings, actor_id: int | None, data: UserCreate) -> tuple[User, str | None]:
+    """The new account, and a one-time invitation token when no password was given."""
+    email = normalize_email(data.email)
+    if session.exec(select(User).where(User.email == email)).first() is not None:
+        raise Conflict(N_("An account with the e-mail %(email)s already exists."), email=email)
+    _check_city(session, data.city_id, data.is_coordinator)
+    user = User(email=email, full_name=data.full_name, city_id=data.city_id,
+                is_coordinator=data.is_coordinator, language=data.language,
+                password_hash=hash_password(data.password) if data.password else None)
+    session.add(user)
+    session.flush()
+    record(session, actor_id, "create", "user", user.id, None, snapshot(user))
+    session.commit()
+    invite = None
+    if data.password is None:
+        invite = issue_token(session, user, INVITE, timedelta(days=settings.invite_days))
+    return user, invite
+
+
+def new_invitation(session: Session, settings: Settings, actor_id: int, user_id: int) -> str:
+    """A fresh one-time link for an existing person (lost link, forgotten password)."""
+    user = get_user(session, user_id)
+    record(session, actor_id, "invite", "user", user.id, None, None)
+    return issue_token(session, user, INVITE, timedelta(days=settings.invite_days))
+
+
+def update_user(session: Session, actor_id: int, user_id: int, data: UserUpdate, if_match: str | None) -> User:
+    user = get_user(session, user_id)
+    check_if_match(if_match, user.version)
+    before = snapshot(user)
+    changes = data.model_dump(exclude_unset=True)
+    if "city_id" in changes:
+        _check_city(session, changes["city_id"], user.is_coordinator)
+    for key, value in changes.items():
+        setattr(user, key, value)
+    user.version += 1
+    session.add(user)
+    record(session, actor_id, "update", "user", user.id, before, snapshot(user))
+    session.commit()
+    return user
+
+
+def accept_invitation(session: Session, token: str, password: str, password_again: str) -> User:
+    """Set the password of the invited person; the link works once."""
+    user = user_for_token(session, token, INVITE)
+    if user is None:
+        raise NotFound(N_("This link is not valid any more: ask your coordinator for a new one."))
+    if len(password) < MIN_PASSWORD:
+        raise field_error(["password"], N_("Choose a password of at least %(n)s characters."), n=MIN_PASSWORD)
+    if password != password_again:
+        raise field_error(["password_again"], N_("The two passwords differ."))
+    record(session, user.id, "set_password", "user", user.id, None, None)
+    set_password(session, user, password)
+    return user
+
+
+def set_language(session: Session, user: User, lang: str) -> None:
+    before = snapshot(user)
+    user.language = lang
+    user.version += 1
+    session.add(user)
+    record(session, user.id, "update", "user", user.id, before, snapshot(user))
+    session.commit()
+
+
+def ensure_coordinator(session: Session, email: str, password: str, full_name: str | None) -> tuple[User, bool]:
+    """Create a coordinator, or reset that account's password; (user, created)."""
+    email = normalize_email(email)
+    user = session.exec(select(User).where(User.email == email)).first()
+    if user is None:
+        user = User(email=email, full_name=full_name or email.split("@")[0], is_coordinator=True,
+                    password_hash=hash_password(password))
+        session.add(user)
+        session.flush()
+        record(session, None, "create", "user", user.id, None, snapshot(user))
+        session.commit()
+        return user, True
+    before = snapshot(user)
+    user.is_coordinator = True
+    if full_name:
+        user.full_name = full_name
+    record(session, None, "reset_password", "user", user.id, before, snapshot(user))
+    set_password(session, user, password)
+    return user, False

@@ -1,0 +1,29 @@
+"""Cities and the people who work for them (and the network's coordinators)."""
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime
+from sqlmodel import Field, SQLModel
+
+from app.timeutil import utcnow
+
+
+class City(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    country: str = Field(max_length=100)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True, index=True)  # stored lower-case
+    full_name: str = Field(max_length=200)
+    #: ``None`` until the person sets a password through their one-time link.
+    password_hash: str | None = None
+    city_id: int | None = Field(default=None, foreign_key="city.id", index=True)
+    is_coordinator: bool = False
+    is_active: bool = True
+    language: str | None = Field(default=None, max_length=2)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))

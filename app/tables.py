@@ -1,0 +1,11 @@
+"""Every table, imported once so that the metadata (and Alembic) sees them all."""
+from app.audit.tables import AuditEntry
+from app.auth.tables import AuthToken, LoginAttempt
+from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
+from app.indicators.tables import IndicatorRow, IndicatorSetRow
+from app.people.tables import City, User
+
+__all__ = [
+    "AuditEntry", "AuthToken", "City", "Cycle", "CycleMember", "IndicatorRow",
+    "IndicatorSetRow", "LoginAttempt", "PhaseDeadline", "User",
+]

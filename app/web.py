@@ -1,0 +1,118 @@
+"""Server-rendered pages: the Jinja2 environment, rendering, forms and CSRF.
+
+Each phase folder keeps its templates in ``<folder>/templates``; they share
+``app/templates/base.html``. Every template gets ``_`` (the request's language),
+``lang``, ``user``, ``csrf_token`` and ``path``.
+"""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, ValidationError
+
+from app import labels
+from app.auth.security import csrf_token_for
+from app.errors import DomainError, Forbidden, InvalidInput, request_language
+from app.i18n import LANGUAGES, N_, gettext_for
+from app.settings import get_settings
+
+APP_DIR = Path(__file__).resolve().parent
+CSRF_COOKIE = "inti_csrf"
+CSRF_FIELD = "csrf_token"
+
+env = Environment(
+    loader=FileSystemLoader([str(APP_DIR / "templates"), *sorted(str(p) for p in APP_DIR.glob("*/templates"))]),
+    autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+env.filters["phase_label"] = lambda value: labels.PHASES.get(value, value)
+env.filters["role_label"] = lambda value: labels.ROLES.get(value, value)
+env.filters["date_label"] = labels.date_label
+
+
+def csrf_cookie(request: Request) -> str:
+    """The browser's CSRF cookie value, minting one for this response if it has none."""
+    value = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_cookie", None)
+    if value is None:
+        value = secrets.token_urlsafe(24)
+        request.state.new_csrf_cookie = value
+    return value
+
+
+def csrf_token(request: Request) -> str:
+    return csrf_token_for(get_settings().secret_key, csrf_cookie(request))
+
+
+async def check_csrf(request: Request) -> None:
+    """Every page form that changes something carries the token matching the cookie."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    form = await request.form()
+    cookie = request.cookies.get(CSRF_COOKIE)
+    sent = form.get(CSRF_FIELD)
+    if not cookie or not isinstance(sent, str) or not secrets.compare_digest(
+        sent, csrf_token_for(get_settings().secret_key, cookie)
+    ):
+        raise Forbidden(N_("This form has expired or did not come from this site: reload the page and try again."))
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    lang = request_language(request)
+    html = env.get_template(template).render(
+        request=request,
+        _=gettext_for(lang),
+        lang=lang,
+        languages=LANGUAGES,
+        user=getattr(request.state, "user", None),
+        csrf_token=csrf_token(request),
+        path=request.url.path,
+        query=request.url.query,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+def render_error(request: Request, status: int, detail: str, errors: list, headers=None):
+    if status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    response = render(request, "error.html", status_code=status, status=status, detail=detail, errors=errors)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def parse_form(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+    """Validate form fields with the API's schema, so pages refuse what the API refuses."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(
+            N_("The request is not valid: see each field's error."),
+            extra={"errors": [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]},
+        ) from None
+
+
+def error_message(request: Request, exc: DomainError) -> tuple[str, list[dict]]:
+    """A refused form's message and field errors, translated, for showing beside the form."""
+    _ = gettext_for(request_language(request))
+    errors = [{"loc": e["loc"], "msg": _(e["msg"], **e.get("params", {}))} for e in exc.extra.get("errors", [])]
+    return _(exc.detail, **exc.params), errors
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths: a login link must not send anyone to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
