@@ -70,7 +70,7 @@ def create_coordinator(email: str, password: Annotated[str, typer.Option(prompt=
         _fail([f"The password must have at least {MIN_PASSWORD} characters."])
     engine = make_engine(get_settings().database_url)
     upgrade(engine)
-    with Session(engine) as session:
+    with Session(engine, expire_on_commit=False) as session:
         user, created = ensure_coordinator(session, email, password, name)
     typer.echo(f"{'Created' if created else 'Password reset for'} coordinator {user.email} (id {user.id}).")
 
@@ -87,3 +87,7 @@ def indicators_check(path: Annotated[Path, typer.Argument()] = Path("indicators.
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

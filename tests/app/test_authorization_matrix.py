@@ -1,0 +1,123 @@
+"""Every endpoint against every role: who gets through, who gets 401, 403 or 404.
+
+The table is the specification; ``test_every_route_is_in_the_matrix`` fails when
+an endpoint is added without saying here who may call it.
+"""
+import pytest
+from fastapi.routing import APIRoute
+
+from app.main import create_app
+
+ROLES = ["anonymous", "outsider", "host_officer", "peer", "team_leader", "coordinator"]
+OK, CREATED = 200, 201
+
+
+def everyone(status):
+    return {"anonymous": 401, **{r: status for r in ROLES[1:]}}
+
+
+def coordinator_only(status, others=403):
+    return {"anonymous": 401, **{r: others for r in ROLES[1:-1]}, "coordinator": status}
+
+
+def cycle_coordinator(status):
+    """Members may see the cycle but not do this (403); others don't see it (404)."""
+    return {"anonymous": 401, "outsider": 404, "host_officer": 403, "peer": 403, "team_leader": 403,
+            "coordinator": status}
+
+
+MATRIX = [
+    # (method, path template, json body or form, expected status per role)
+    ("GET", "/api/v1/me", None, everyone(OK)),
+    ("GET", "/api/v1/indicators", None, everyone(OK)),
+    ("GET", "/api/v1/indicator-sets", None, everyone(OK)),
+    ("GET", "/api/v1/cities", None, everyone(OK)),
+    ("GET", "/api/v1/cities/{host_city}", None, everyone(OK)),
+    ("POST", "/api/v1/cities", {"name": "Lumen", "country": "Belgium"}, coordinator_only(CREATED)),
+    ("PATCH", "/api/v1/cities/{host_city}", {"country": "Belgique"}, coordinator_only(OK)),
+    ("GET", "/api/v1/users", None, coordinator_only(OK)),
+    ("POST", "/api/v1/users", {"email": "n@x.example", "full_name": "N", "password": "long-enough-pw",
+                               "city_id": "{host_city}"}, coordinator_only(CREATED)),
+    ("GET", "/api/v1/users/{peer}", None,
+     {"anonymous": 401, "outsider": 404, "host_officer": 404, "peer": OK, "team_leader": 404, "coordinator": OK}),
+    ("PATCH", "/api/v1/users/{peer}", {"full_name": "Giulia P."}, coordinator_only(OK)),
+    ("GET", "/api/v1/cycles", None, everyone(OK)),
+    ("POST", "/api/v1/cycles", {"title": "T", "host_city_id": "{host_city}"}, coordinator_only(CREATED)),
+    ("GET", "/api/v1/cycles/{cycle}", None,
+     {"anonymous": 401, "outsider": 404, "host_officer": OK, "peer": OK, "team_leader": OK, "coordinator": OK}),
+    ("PATCH", "/api/v1/cycles/{cycle}", {"title": "Renamed"}, cycle_coordinator(OK)),
+    ("POST", "/api/v1/cycles/{cycle}/members", {"user_id": "{outsider}", "role": "peer"}, cycle_coordinator(CREATED)),
+    ("DELETE", "/api/v1/cycles/{cycle}/members/{peer}", None, cycle_coordinator(OK)),
+    ("POST", "/api/v1/cycles/{cycle}/phase", {"phase": "preparatory_review"}, cycle_coordinator(OK)),
+    # pages: logged-out browsers are sent to the login page (303)
+    ("GET", "/", None, {**everyone(OK), "anonymous": 303}),
+    ("GET", "/benchmark", None, {**everyone(OK), "anonymous": 303}),
+    ("GET", "/benchmark/GG/AMB", None, {**everyone(OK), "anonymous": 303}),
+    ("GET", "/cycles/{cycle}", None,
+     {"anonymous": 303, "outsider": 404, "host_officer": OK, "peer": OK, "team_leader": OK, "coordinator": OK}),
+    ("GET", "/admin/cities", None, {**coordinator_only(OK), "anonymous": 303}),
+    ("GET", "/admin/people", None, {**coordinator_only(OK), "anonymous": 303}),
+    ("GET", "/admin/cycles/new", None, {**coordinator_only(OK), "anonymous": 303}),
+    ("POST", "/admin/cities", {"name": "Lumen", "country": "Belgium"}, {**coordinator_only(303), "anonymous": 303}),
+    ("POST", "/admin/people", {"email": "n@x.example", "full_name": "N", "city_id": "{host_city}"},
+     {**coordinator_only(201), "anonymous": 303}),
+    ("POST", "/admin/cycles/new", {"title": "T", "host_city_id": "{host_city}"}, {**coordinator_only(303), "anonymous": 303}),
+    ("POST", "/cycles/{cycle}/members", {"user_id": "{outsider}", "role": "peer"},
+     {**cycle_coordinator(303), "anonymous": 303}),
+    ("POST", "/cycles/{cycle}/members/{peer}/remove", {}, {**cycle_coordinator(303), "anonymous": 303}),
+    ("POST", "/cycles/{cycle}/edit", {"title": "Renamed"}, {**cycle_coordinator(303), "anonymous": 303}),
+    ("POST", "/cycles/{cycle}/phase", {"phase": "preparatory_review"},
+     {"anonymous": 303, "outsider": 404, "host_officer": 403, "peer": 403, "team_leader": 403, "coordinator": 303}),
+    ("POST", "/admin/cities/{host_city}", {"name": "Velmar", "country": "France"}, {**coordinator_only(303), "anonymous": 303}),
+    ("POST", "/admin/people/{peer}", {"full_name": "Giulia", "city_id": "{third_city}", "is_active": "on"},
+     {**coordinator_only(303), "anonymous": 303}),
+    ("POST", "/admin/people/{peer}/invite", {}, {**coordinator_only(OK), "anonymous": 303}),
+]
+PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/welcome/{token}"),
+          ("POST", "/welcome/{token}"), ("GET", "/language"), ("POST", "/api/v1/auth/token")}
+
+
+def _fill(value, ids):
+    if isinstance(value, str):
+        return value.format(**ids) if "{" in value else value
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("method,path,body,expected", MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
+def test_matrix(client, session, world, method, path, body, expected):
+    from support import browser_login, csrf_of
+
+    ids = {"host_city": world.host_city.id, "cycle": world.cycle.id, "peer": world.people["peer"].id,
+           "outsider": world.people["outsider"].id, "third_city": world.people["peer"].city_id}
+    url = path.format(**ids)
+    page = not path.startswith("/api")
+    wrong = []
+    for role in ROLES:  # coordinator last: its writes succeed and change the state
+        client.cookies.clear()
+        kwargs = {"follow_redirects": False}
+        if page:
+            kwargs["headers"] = {"Accept": "text/html"}  # as a browser
+            if role != "anonymous":
+                browser_login(client, session, world.people[role])
+            if method == "POST":
+                kwargs["data"] = {**{k: str(v) for k, v in _fill(body, ids).items()}, "csrf_token": csrf_of(client)}
+        else:
+            kwargs["headers"] = world.auth(role)
+            if body is not None:
+                filled = _fill(body, ids)
+                kwargs["json"] = {k: int(v) if isinstance(v, str) and v.isdigit() else v for k, v in filled.items()}
+        got = client.request(method, url, **kwargs).status_code
+        if got != expected[role]:
+            wrong.append(f"{role}: expected {expected[role]}, got {got}")
+    assert not wrong, f"{method} {path}: " + "; ".join(wrong)
+
+
+def test_every_route_is_in_the_matrix(engine):
+    app = create_app(engine=engine)
+    routes = {(m, r.path) for r in app.routes if isinstance(r, APIRoute) for m in r.methods if m != "HEAD"}
+    covered = {(m, p) for m, p, _, _ in MATRIX} | PUBLIC
+    normalise = lambda p: p.replace("{city_id}", "{host_city}").replace("{cycle_id}", "{cycle}").replace("{user_id}", "{peer}")  # noqa: E731
+    missing = sorted((m, p) for m, p in routes if (m, normalise(p)) not in covered and (m, p) not in covered)
+    assert not missing, f"routes with no row in the authorization matrix: {missing}"

@@ -1,0 +1,105 @@
+"""The coordinator's pages refuse what the API refuses, with the same messages."""
+import re
+from datetime import date
+
+from sqlmodel import select
+
+from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
+from app.people.tables import City, User
+from support import browser_login, csrf_of
+
+HTML = {"Accept": "text/html"}
+
+
+def as_coordinator(client, session, world, page="/admin/cities"):
+    browser_login(client, session, world.people["coordinator"])
+    return csrf_of(client, page)
+
+
+def test_my_cycles_shows_role_phase_and_deadline(client, world, session):
+    session.add(PhaseDeadline(cycle_id=world.cycle.id, phase="self_assessment", due_on=date(2027, 1, 29)))
+    session.commit()
+    browser_login(client, session, world.people["peer"])
+    html = client.get("/", headers=HTML).text
+    row = re.search(r"<tr>\s*<td><a href=\"/cycles/%d\">Velmar 2027</a>.*?</tr>" % world.cycle.id, html, re.S).group(0)
+    assert "Peer" in row and "Self-assessment" in row and "January 29, 2027" in row
+
+
+def test_my_cycles_in_french(client, world, session):
+    browser_login(client, session, world.people["peer"])
+    html = client.get("/?lang=fr", headers=HTML).text
+    assert '<html lang="fr">' in html and "Auto-évaluation" in html
+
+
+def test_create_city_page_and_duplicate_refused_with_the_api_message(client, world, session):
+    csrf = as_coordinator(client, session, world)
+    r = client.post("/admin/cities", data={"name": "Lumen", "country": "Belgium", "csrf_token": csrf}, headers=HTML)
+    assert r.status_code == 200 and "Lumen" in r.text
+    dup = client.post("/admin/cities", data={"name": "Lumen", "country": "Belgium", "csrf_token": csrf}, headers=HTML)
+    assert dup.status_code == 409 and "A city named Lumen already exists." in dup.text
+    assert len(session.exec(select(City).where(City.name == "Lumen")).all()) == 1
+
+
+def test_empty_city_form_names_the_fields(client, world, session):
+    csrf = as_coordinator(client, session, world)
+    r = client.post("/admin/cities", data={"name": " ", "country": "", "csrf_token": csrf}, headers=HTML)
+    assert r.status_code == 422
+    assert "<code>name</code>" in r.text and "<code>country</code>" in r.text
+
+
+def test_new_person_gets_a_one_time_link_shown_once(client, world, session):
+    csrf = as_coordinator(client, session, world, "/admin/people")
+    r = client.post("/admin/people", data={"full_name": "Nora New", "email": "nora@velmar.example",
+                                           "city_id": str(world.host_city.id), "csrf_token": csrf}, headers=HTML)
+    assert r.status_code == 201
+    link = re.search(r'value="(http://testserver/welcome/[^"]+)"', r.text).group(1)
+    assert "Nora New" in client.get(link.removeprefix("http://testserver")).text
+    assert "/welcome/" not in client.get("/admin/people").text  # not shown again
+    assert session.exec(select(User).where(User.email == "nora@velmar.example")).one().password_hash is None
+
+
+def test_person_with_taken_email_refused_with_the_api_message(client, world, session):
+    csrf = as_coordinator(client, session, world, "/admin/people")
+    r = client.post("/admin/people", data={"full_name": "Twin", "email": "peer@castelverde.example",
+                                           "city_id": str(world.host_city.id), "csrf_token": csrf}, headers=HTML)
+    assert r.status_code == 409 and "An account with the e-mail peer@castelverde.example already exists." in r.text
+    assert r.text.count('value="Twin"') == 1  # the form keeps what was typed
+
+
+def test_cycle_created_and_team_built_through_pages(client, world, session):
+    csrf = as_coordinator(client, session, world, "/admin/cycles/new")
+    r = client.post("/admin/cycles/new", data={"title": "Velmar 2029", "host_city_id": str(world.host_city.id),
+                                               "deadline_visit": "2029-03-01", "csrf_token": csrf},
+                    headers=HTML, follow_redirects=False)
+    assert r.status_code == 303
+    cycle = session.exec(select(Cycle).where(Cycle.title == "Velmar 2029")).one()
+    add = lambda user, role: client.post(f"/cycles/{cycle.id}/members", headers=HTML, data={  # noqa: E731
+        "user_id": str(world.people[user].id), "role": role, "csrf_token": csrf})
+    assert add("host_officer", "host_officer").status_code == 200
+    refused = add("outsider", "host_officer")
+    assert refused.status_code == 409 and "A host officer must work for the host city." in refused.text
+    page = add("peer", "peer").text
+    assert "Giulia Peer" in page and "Amina Officer" in page
+    assert 'name="deadline_visit" value="2029-03-01"' in page
+    roles = {(m.user_id, m.role) for m in session.exec(select(CycleMember).where(CycleMember.cycle_id == cycle.id))}
+    assert roles == {(world.people["host_officer"].id, "host_officer"), (world.people["peer"].id, "peer")}
+
+
+def test_phase_button_with_stale_version_is_refused(client, world, session):
+    csrf = as_coordinator(client, session, world, f"/cycles/{world.cycle.id}")
+    r = client.post(f"/cycles/{world.cycle.id}/phase", headers=HTML,
+                    data={"phase": "preparatory_review", "version": "0", "csrf_token": csrf})
+    assert r.status_code == 412 and "Someone else changed this record" in r.text
+    ok = client.post(f"/cycles/{world.cycle.id}/phase", headers=HTML,
+                     data={"phase": "preparatory_review", "version": "1", "csrf_token": csrf})
+    assert ok.status_code == 200 and "Current phase: <strong>Preparatory review</strong>" in ok.text
+
+
+def test_language_switch_is_remembered_on_the_profile(client, world, session):
+    browser_login(client, session, world.people["peer"])
+    r = client.get("/language?lang=fr&next=/benchmark", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/benchmark"
+    session.expire_all()
+    assert session.get(User, world.people["peer"].id).language == "fr"
+    client.cookies.delete("inti_lang")
+    assert '<html lang="fr">' in client.get("/benchmark", headers={**HTML, "Accept-Language": "en"}).text

@@ -1,0 +1,170 @@
+"""Shared fixtures: every database test runs on SQLite and on a real PostgreSQL server.
+
+PostgreSQL: ``INTI_TEST_POSTGRES_URL`` names a server to use (a database per run is
+created in it); without it a throwaway cluster is started from Debian's binaries
+(as the ``postgres`` user when we are root, since PostgreSQL refuses to run as root)
+on a Unix socket and loopback, and removed afterwards.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from glob import glob
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel
+
+import app.tables  # noqa: F401
+from app.auth.service import API, issue_token
+from app.cycles.tables import Cycle, CycleMember
+from app.db import make_engine, upgrade
+from app.main import create_app, load_benchmark
+from app.people.tables import City, User
+from app.settings import get_settings
+from support import make_user
+
+ROOT = Path(__file__).resolve().parents[1]
+KEEP = {"indicator_set", "indicator", "alembic_version"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server URL (without database), for the whole run."""
+    given = os.environ.get("INTI_TEST_POSTGRES_URL")
+    if given:
+        yield given.rstrip("/")
+        return
+    bins = sorted(glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not bins:
+        pytest.fail("PostgreSQL is not installed: run the README's test command, which installs it.")
+    bindir = Path(bins[-1]).parent
+    workdir = Path(tempfile.mkdtemp(prefix="inti-pg-"))
+    datadir = workdir / "data"
+    port = _free_port()
+    as_root = os.geteuid() == 0
+    run_as = ["runuser", "-u", "postgres", "--"] if as_root else []
+    if as_root:
+        shutil.chown(workdir, "postgres", "postgres")
+    subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", "postgres",
+                    "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
+    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options, "-l",
+                    str(workdir / "log"), "-w", "start"], check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _migrated(engine) -> None:
+    upgrade(engine)
+    load_benchmark(engine, get_settings())
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server):
+    name = f"inti_test_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(f"{postgres_server}/postgres")
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"{postgres_server}/{name}"
+    engine = make_engine(url)
+    _migrated(engine)
+    engine.dispose()
+    yield url
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    _migrated(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """A migrated database holding the benchmark and nothing else."""
+    if request.param == "sqlite":
+        db = tmp_path / "test.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), db)
+        eng = make_engine(f"sqlite:///{db}")
+    else:
+        eng = make_engine(request.getfixturevalue("postgres_url"))
+        names = [t.name for t in SQLModel.metadata.sorted_tables if t.name not in KEEP]
+        with eng.begin() as conn:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine):
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def client(engine):
+    with TestClient(create_app(engine=engine)) as c:
+        yield c
+
+
+@dataclass
+class World:
+    """A cycle with one person in each role, an outsider and a coordinator."""
+
+    host_city: City
+    other_city: City
+    cycle: Cycle
+    people: dict[str, User]  # role name -> user
+    tokens: dict[str, str]   # role name -> API bearer token
+
+    def auth(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"} if role in self.tokens else {}
+
+
+@pytest.fixture
+def world(session, client) -> World:
+    host = City(name="Velmar", country="France")
+    other = City(name="Nordhaven", country="Denmark")
+    third = City(name="Castelverde", country="Italy")
+    session.add_all([host, other, third])
+    session.commit()
+    people = {
+        "coordinator": make_user(session, "coord@example.org", "Claire Coordinator", None, coordinator=True),
+        "host_officer": make_user(session, "officer@velmar.example", "Amina Officer", host),
+        "peer": make_user(session, "peer@castelverde.example", "Giulia Peer", third),
+        "team_leader": make_user(session, "leader@nordhaven.example", "Lars Leader", other),
+        "outsider": make_user(session, "outsider@nordhaven.example", "Otto Outsider", other),
+    }
+    version = session.exec(text("SELECT version FROM indicator_set")).first()[0]
+    cycle = Cycle(title="Velmar 2027", host_city_id=host.id, indicator_set_version=version)
+    session.add(cycle)
+    session.commit()
+    for role in ("host_officer", "peer", "team_leader"):
+        session.add(CycleMember(cycle_id=cycle.id, user_id=people[role].id, role=role))
+    session.commit()
+    tokens = {role: issue_token(session, user, API, timedelta(hours=1)) for role, user in people.items()}
+    return World(host, other, cycle, people, tokens)

@@ -1,0 +1,32 @@
+"""Helpers shared by the tests (imported as ``support``; conftest modules are not importable)."""
+import re
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.auth.security import hash_password
+from app.auth.service import WEB, issue_token
+from app.people.tables import City, User
+
+PASSWORD = "correct-horse-battery"
+_PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose
+
+
+def make_user(session: Session, email: str, name: str, city: City | None, coordinator: bool = False) -> User:
+    user = User(email=email, full_name=name, city_id=city.id if city else None,
+                is_coordinator=coordinator, password_hash=_PASSWORD_HASH)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def browser_login(client: TestClient, session: Session, user: User) -> None:
+    """Give the test client a web session for ``user`` (without the login form)."""
+    client.cookies.set("inti_session", issue_token(session, user, WEB, timedelta(hours=1)))
+
+
+def csrf_of(client: TestClient, page: str = "/login") -> str:
+    """Fetch a page and return the CSRF token of its forms (the cookie is kept)."""
+    html = client.get(page).text
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
