@@ -99,7 +99,7 @@ def test_benchmark_grid_and_a_cell(page: Page, people):
 
     grid.locator('a[href="/benchmark/GG/AMB"]').click()
     expect(page).to_have_url(path_is("/benchmark/GG/AMB"))
-    expect(page.locator("h1")).to_have_text("General governance : Ambition")
+    expect(page.locator("h1")).to_have_text("General governance: Ambition")
     items = page.locator("ol.indicators > li")
     expect(items).to_have_count(6)
     codes = [f"GG-AMB-{n}" for n in range(1, 7)]
@@ -113,7 +113,7 @@ def test_benchmark_grid_and_a_cell(page: Page, people):
 def _expect_english(page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("li#GG-AMB-1 .text")).to_have_text(TEXTS["GG-AMB-1"]["en"])
-    expect(page.locator("h1")).to_have_text(f"{PILLARS['GG']['en']} : {DIMENSIONS['AMB']['en']}")
+    expect(page.locator("h1")).to_have_text(f"{PILLARS['GG']['en']}: {DIMENSIONS['AMB']['en']}")
     expect(page.locator("header nav a[href='/']")).to_have_text("My cycles")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     expect(page.locator("header .langs strong")).to_have_text("EN")
