@@ -111,14 +111,16 @@ def validation_errors(exc: RequestValidationError, lang: str) -> list[dict[str, 
     out = []
     for err in exc.errors():
         loc = [p for p in err["loc"] if p != "body" or len(err["loc"]) == 1]
-        out.append({"loc": list(loc), "msg": _(err["msg"]) if lang != "en" else err["msg"]})
+        message = err["msg"]
+        out.append({"loc": list(loc), "msg": _(message) if lang != "en" else message})
     return out
 
 
 def _translated(error: dict[str, Any], _) -> dict[str, Any]:
     """An error item with its message translated (and its parameters filled in)."""
     out = {k: v for k, v in error.items() if k != "params"}
-    out["msg"] = _(error["msg"], **error.get("params", {}))
+    message = error["msg"]
+    out["msg"] = _(message, **error.get("params", {}))
     return out
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from app import labels
 from app.auth.security import csrf_token_for
-from app.errors import DomainError, Forbidden, InvalidInput, request_language
+from app.errors import DomainError, Forbidden, InvalidInput, _translated, request_language
 from app.i18n import LANGUAGES, N_, gettext_for
 from app.settings import get_settings
 
@@ -107,7 +107,7 @@ def parse_form(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
 def error_message(request: Request, exc: DomainError) -> tuple[str, list[dict]]:
     """A refused form's message and field errors, translated, for showing beside the form."""
     _ = gettext_for(request_language(request))
-    errors = [{"loc": e["loc"], "msg": _(e["msg"], **e.get("params", {}))} for e in exc.extra.get("errors", [])]
+    errors = [_translated(e, _) for e in exc.extra.get("errors", [])]
     return _(exc.detail, **exc.params), errors
 
 

@@ -189,8 +189,7 @@ def change_phase(session: Session, actor: User, role: CycleRole | None, cycle: C
     if step < 0 and not permissions.can_move_phase_back(actor):
         raise Forbidden(N_("Only a coordinator may return a cycle to an earlier phase."))
     if abs(step) > 1:
-        raise Conflict(N_("A cycle moves one phase at a time: from %(current)s it can go to %(allowed)s."),
-                       current=current.value, allowed=" / ".join(_neighbours(current)))
+        raise Conflict(N_("A cycle moves one phase at a time, to the phase just after (or, for a coordinator, just before) the current one."))
     before = snapshot(cycle)
     cycle.phase = target.value
     cycle.version += 1
@@ -199,7 +198,3 @@ def change_phase(session: Session, actor: User, role: CycleRole | None, cycle: C
     session.commit()
     return cycle
 
-
-def _neighbours(phase: Phase) -> list[str]:
-    order = list(Phase)
-    return [order[i].value for i in (phase.index - 1, phase.index + 1) if 0 <= i < len(order)]

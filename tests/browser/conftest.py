@@ -19,7 +19,6 @@ import uvicorn
 from sqlmodel import Session, select
 
 import app.tables  # noqa: F401  (every table registered before the engine is used)
-from app.auth.security import hash_password
 from app.db import make_engine, upgrade
 from app.main import create_app, load_benchmark
 from app.people.tables import City, User
@@ -27,9 +26,7 @@ from app.settings import get_settings
 
 HERE = Path(__file__).resolve().parent
 #: The same password as the root conftest's users, hashed once (argon2 is slow on purpose).
-from support import PASSWORD  # noqa: E402
-
-_PASSWORD_HASH = hash_password(PASSWORD)
+from support import PASSWORD, make_user  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -133,14 +130,6 @@ class People:
     password: str = PASSWORD
 
 
-def _user(session: Session, email: str, name: str, city: City | None, coordinator: bool = False) -> User:
-    user = User(email=email, full_name=name, city_id=city.id if city else None,
-                is_coordinator=coordinator, password_hash=_PASSWORD_HASH)
-    session.add(user)
-    session.commit()
-    return user
-
-
 @pytest.fixture(scope="session")
 def _people(browser_db) -> People:
     with Session(browser_db, expire_on_commit=False) as session:
@@ -149,8 +138,8 @@ def _people(browser_db) -> People:
         session.commit()
         return People(
             city=city,
-            coordinator=_user(session, "coord@example.org", "Claire Coordinator", None, coordinator=True),
-            host_officer=_user(session, "officer@velmar.example", "Amina Officer", city),
+            coordinator=make_user(session, "coord@example.org", "Claire Coordinator", None, coordinator=True),
+            host_officer=make_user(session, "officer@velmar.example", "Amina Officer", city),
         )
 
 

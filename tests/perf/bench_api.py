@@ -52,6 +52,7 @@ import sys
 import tempfile
 import time
 import uuid
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -375,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.serve, args.port, args.data)
         return 0
 
+    # starlette asks for ``httpx2`` in its TestClient; irrelevant to the measurement
+    warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
     from fastapi.testclient import TestClient
 
     with tempfile.TemporaryDirectory(prefix="inti-bench-") as tmp:
