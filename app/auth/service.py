@@ -1,7 +1,7 @@
 """Logging in, throttling, tokens and sessions: the rules, with no Request in sight."""
 from datetime import timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, select
 
 from app.auth.security import digest, hash_password, new_token, verify_password
@@ -70,15 +70,19 @@ def issue_token(session: Session, user: User, kind: str, lifetime: timedelta) ->
     return raw
 
 
+# Built once: this runs on every authenticated request.
+_TOKEN_QUERY = (
+    select(User, AuthToken.expires_at)
+    .join(AuthToken, AuthToken.user_id == User.id)
+    .where(AuthToken.token_hash == bindparam("token_hash"), AuthToken.kind == bindparam("kind"))
+)
+
+
 def user_for_token(session: Session, raw: str | None, kind: str) -> User | None:
     """The active user a valid, unexpired token of ``kind`` belongs to, in one query."""
     if not raw:
         return None
-    row = session.exec(
-        select(User, AuthToken.expires_at)
-        .join(AuthToken, AuthToken.user_id == User.id)
-        .where(AuthToken.token_hash == digest(raw), AuthToken.kind == kind)
-    ).first()
+    row = session.exec(_TOKEN_QUERY, params={"token_hash": digest(raw), "kind": kind}).first()
     if row is None:
         return None
     user, expires_at = row

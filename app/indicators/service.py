@@ -45,13 +45,17 @@ def store_indicator_set(session: Session, iset: IndicatorSet) -> bool:
     return True
 
 
+_CURRENT_QUERY = (
+    select(IndicatorSetRow.version)
+    .where(IndicatorSetRow.status == SetStatus.APPROVED.value)
+    .order_by(IndicatorSetRow.loaded_at.desc())
+    .limit(1)
+)
+
+
 def current_version(session: Session) -> str | None:
     """The most recently loaded approved set."""
-    return session.exec(
-        select(IndicatorSetRow.version)
-        .where(IndicatorSetRow.status == SetStatus.APPROVED.value)
-        .order_by(IndicatorSetRow.loaded_at.desc())
-    ).first()
+    return session.exec(_CURRENT_QUERY).first()
 
 
 def list_sets(session: Session) -> list[tuple[IndicatorSetRow, int]]:
