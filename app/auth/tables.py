@@ -17,8 +17,6 @@ class AuthToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True, index=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     kind: str = Field(max_length=10)  # "api", "web" or "invite"
-    #: For web sessions: the CSRF token of the forms this session renders.
-    csrf: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
