@@ -141,3 +141,22 @@ def test_user_text_is_escaped_in_pages(client, world, session):
     html = client.get(f"/cycles/{world.cycle.id}").text
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert re.search(r'name="csrf_token" value="[0-9a-f]{64}"', html)
+
+
+def test_two_service_instances_share_sessions_tokens_and_throttling(engine, world):
+    """Nothing lives in a process: what one worker issues or counts, another sees."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    with TestClient(create_app(engine=engine)) as a, TestClient(create_app(engine=engine)) as b:
+        bearer = token(a, "peer@castelverde.example", PASSWORD).json()["access_token"]
+        assert b.get("/api/v1/me", headers={"Authorization": f"Bearer {bearer}"}).json()["email"] == "peer@castelverde.example"
+        a.post("/login", data={"email": "leader@nordhaven.example", "password": PASSWORD, "csrf_token": csrf_of(a)})
+        b.cookies.set("inti_session", a.cookies.get("inti_session"))
+        assert "Lars Leader" in b.get("/", headers={"Accept": "text/html"}).text
+        limit = get_settings().login_max_failures
+        for i in range(limit):
+            assert token(a if i % 2 else b, "outsider@nordhaven.example", "wrong-password").status_code == 401
+        assert token(a, "outsider@nordhaven.example", PASSWORD).status_code == 429
+        assert token(b, "outsider@nordhaven.example", PASSWORD).status_code == 429
