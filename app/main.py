@@ -19,6 +19,7 @@ from app.indicators.service import store_indicator_set
 from app.middleware import RequestContextMiddleware
 from app.people import api as people_api
 from app.people import pages as people_pages
+from app.self_assessment import api as self_assessment_api
 from app.settings import Settings, get_settings
 from app.web import APP_DIR, check_csrf
 
@@ -49,7 +50,7 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
 
     api = APIRouter(prefix="/api/v1")
-    for module in (auth_api, indicators_api, people_api, cycles_api):
+    for module in (auth_api, indicators_api, people_api, cycles_api, self_assessment_api):
         api.include_router(module.router)
     app.include_router(api)
 

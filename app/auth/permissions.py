@@ -37,3 +37,19 @@ def can_move_phase_back(user: User) -> bool:
 
 def can_view_user(user: User, other_id: int) -> bool:
     return user.is_coordinator or user.id == other_id
+
+
+def can_write_self_assessment(user: User, role: CycleRole | None) -> bool:
+    """Only the host city's officer writes the initial report."""
+    return role == CycleRole.HOST_OFFICER
+
+
+def can_read_self_assessment(user: User, role: CycleRole | None, submitted: bool) -> bool:
+    """The officer and coordinators always; the peers once it is submitted."""
+    if user.is_coordinator or role == CycleRole.HOST_OFFICER:
+        return True
+    return submitted and role in (CycleRole.PEER, CycleRole.TEAM_LEADER)
+
+
+def can_reopen_self_assessment(user: User) -> bool:
+    return user.is_coordinator

@@ -26,6 +26,19 @@ def cycle_coordinator(status):
             "coordinator": status}
 
 
+def report_readers(status):
+    """Before submission: the host officer and coordinators read the initial report, peers may not."""
+    return {"anonymous": 401, "outsider": 404, "host_officer": status, "peer": 403, "team_leader": 403,
+            "coordinator": status}
+
+
+def host_writes(status):
+    return {"anonymous": 401, "outsider": 404, "host_officer": status, "peer": 403, "team_leader": 403,
+            "coordinator": 403}
+
+
+FILE = {"__file__": ("evidence.pdf", b"%PDF-1.4 test")}
+
 MATRIX = [
     # (method, path template, json body or form, expected status per role)
     ("GET", "/api/v1/me", None, everyone(OK)),
@@ -49,6 +62,14 @@ MATRIX = [
     ("POST", "/api/v1/cycles/{cycle}/members", {"user_id": "{outsider}", "role": "peer"}, cycle_coordinator(CREATED)),
     ("DELETE", "/api/v1/cycles/{cycle}/members/{peer}", None, cycle_coordinator(OK)),
     ("POST", "/api/v1/cycles/{cycle}/phase", {"phase": "preparatory_review"}, cycle_coordinator(OK)),
+    ("GET", "/api/v1/cycles/{cycle}/self-assessment", None, report_readers(OK)),
+    ("PUT", "/api/v1/cycles/{cycle}/self-assessment/GG-AMB-1", {"self_rating": "at"}, host_writes(OK)),
+    ("POST", "/api/v1/cycles/{cycle}/self-assessment/submit", None, host_writes(409)),  # 409: nothing filled in
+    ("POST", "/api/v1/cycles/{cycle}/self-assessment/reopen", None, cycle_coordinator(409)),  # 409: not submitted
+    ("POST", "/api/v1/cycles/{cycle}/documents", FILE, host_writes(CREATED)),
+    ("GET", "/api/v1/cycles/{cycle}/documents/999", None, report_readers(404)),
+    ("GET", "/api/v1/cycles/{cycle}/self-assessment.xlsx", None, report_readers(OK)),
+    ("POST", "/api/v1/cycles/{cycle}/self-assessment.xlsx", FILE, host_writes(422)),  # 422: a PDF is no workbook
     # pages: logged-out browsers are sent to the login page (303)
     ("GET", "/", None, {**everyone(OK), "anonymous": 303}),
     ("GET", "/benchmark", None, {**everyone(OK), "anonymous": 303}),
@@ -105,7 +126,9 @@ def test_matrix(client, session, world, method, path, body, expected):
                 kwargs["data"] = {**{k: str(v) for k, v in _fill(body, ids).items()}, "csrf_token": csrf_of(client)}
         else:
             kwargs["headers"] = world.auth(role)
-            if body is not None:
+            if body is FILE:
+                kwargs["files"] = {"file": FILE["__file__"]}
+            elif body is not None:
                 filled = _fill(body, ids)
                 kwargs["json"] = {k: int(v) if isinstance(v, str) and v.isdigit() else v for k, v in filled.items()}
         got = client.request(method, url, **kwargs).status_code

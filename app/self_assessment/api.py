@@ -1,0 +1,72 @@
+"""The initial report: the contract's JSON routes, documents, and the Excel round trip."""
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Header, Request, Response, UploadFile
+
+from app.auth.deps import ApiCycle, SessionDep
+from app.errors import request_language
+from app.etag import set_etag
+from app.self_assessment import excel, service
+from app.self_assessment.schemas import DocumentPublic, EntryPublic, EntryWrite, SelfAssessmentPublic
+
+router = APIRouter(tags=["self-assessment"])
+IfMatch = Annotated[str | None, Header()]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/cycles/{cycle_id}/self-assessment", response_model=SelfAssessmentPublic)
+def get_report(access: ApiCycle, session: SessionDep):
+    return service.readable_report(session, access.user, access.role, access.cycle).public()
+
+
+@router.put("/cycles/{cycle_id}/self-assessment/{code}", response_model=EntryPublic)
+def put_entry(access: ApiCycle, code: str, data: EntryWrite, session: SessionDep, response: Response,
+              if_match: IfMatch = None):
+    entry = service.write_entry(session, access.user, access.role, access.cycle, code, data, if_match)
+    set_etag(response, entry.version)
+    return entry
+
+
+@router.post("/cycles/{cycle_id}/self-assessment/submit", response_model=SelfAssessmentPublic)
+def submit(access: ApiCycle, session: SessionDep):
+    return service.submit(session, access.user, access.role, access.cycle).public()
+
+
+@router.post("/cycles/{cycle_id}/self-assessment/reopen", response_model=SelfAssessmentPublic)
+def reopen(access: ApiCycle, session: SessionDep):
+    return service.reopen(session, access.user, access.cycle).public()
+
+
+@router.post("/cycles/{cycle_id}/documents", status_code=201, response_model=DocumentPublic)
+async def upload_document(access: ApiCycle, session: SessionDep, file: Annotated[UploadFile, File()]):
+    data = await file.read(service.DOCUMENT_MAX_BYTES + 1)
+    doc = service.add_document(session, access.user, access.role, access.cycle, file.filename or "", data)
+    return DocumentPublic(id=doc.id, filename=doc.filename, content_type=doc.content_type, size=doc.size,
+                          sha256=doc.sha256, url=service.document_url(doc))
+
+
+@router.get("/cycles/{cycle_id}/documents/{document_id}")
+def download_document(access: ApiCycle, document_id: int, session: SessionDep):
+    """Only to those who may read the report; always as a download, never rendered inline."""
+    service.readable_report(session, access.user, access.role, access.cycle)
+    doc = service.get_document(session, access.cycle, document_id)
+    return Response(doc.data, media_type=doc.content_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(doc.filename)}",
+        "Content-Security-Policy": "sandbox; default-src 'none'",
+        "X-Content-SHA256": doc.sha256,
+    })
+
+
+@router.get("/cycles/{cycle_id}/self-assessment.xlsx")
+def export_workbook(request: Request, access: ApiCycle, session: SessionDep):
+    report = service.readable_report(session, access.user, access.role, access.cycle)
+    data = excel.export_workbook(report, request_language(request))
+    name = f"self-assessment-cycle-{access.cycle.id}.xlsx"
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/cycles/{cycle_id}/self-assessment.xlsx")
+async def import_workbook(access: ApiCycle, session: SessionDep, file: Annotated[UploadFile, File()]):
+    data = await file.read(excel.WORKBOOK_MAX_BYTES + 1)
+    return {"updated": excel.import_workbook(session, access.user, access.role, access.cycle, data)}

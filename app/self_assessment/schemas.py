@@ -1,0 +1,65 @@
+"""The API's shapes for the initial report, with the limits of every field."""
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from benchmark.scales import SelfRating
+
+DESCRIPTION_MAX = 10_000
+SHORT_MAX = 300
+URL_MAX = 2_000
+ITEMS_MAX = 20
+
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX)]
+OptionalShort = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_MAX)]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=URL_MAX,
+                                       pattern=r"^(https?://\S+|/api/v1/cycles/\d+/documents/\d+)$")]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_In):
+    title: Short
+    url: Url
+
+
+class Responsible(_In):
+    name: Short
+    role: OptionalShort = ""
+    department: OptionalShort = ""
+
+
+class EntryWrite(_In):
+    """A whole entry (PUT replaces it): fields left out become empty."""
+
+    self_rating: SelfRating | None = None
+    description: Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX)] = ""
+    evidence: list[Evidence] = Field(default_factory=list, max_length=ITEMS_MAX)
+    responsible: list[Responsible] = Field(default_factory=list, max_length=ITEMS_MAX)
+
+
+class EntryPublic(BaseModel):
+    indicator_code: str
+    self_rating: SelfRating | None
+    description: str
+    evidence: list[Evidence]
+    responsible: list[Responsible]
+    version: int
+
+
+class SelfAssessmentPublic(BaseModel):
+    status: str
+    completed: int
+    total: int
+    entries: list[EntryPublic]
+
+
+class DocumentPublic(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str

@@ -1,0 +1,263 @@
+"""The initial report: reading it whole, writing an entry, submitting, reopening, documents.
+
+A report is read in a fixed number of queries whatever the number of indicators;
+an entry is written with a conditional UPDATE on its version, so two writers
+with the same If-Match cannot both succeed.
+"""
+import hashlib
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from benchmark.indicators import IndicatorSet
+from benchmark.scales import CycleRole, Phase
+
+from app.audit.service import record, snapshot
+from app.auth import permissions
+from app.cycles.tables import Cycle
+from app.errors import Conflict, Forbidden, NotFound, PreconditionFailed, field_error
+from app.etag import STALE, check_if_match
+from app.i18n import N_
+from app.indicators.service import get_set
+from app.people.tables import User
+from app.self_assessment.schemas import EntryPublic, EntryWrite, SelfAssessmentPublic
+from app.self_assessment.tables import Document, SelfAssessment, SelfAssessmentEntry
+from app.timeutil import utcnow
+
+DRAFT, SUBMITTED = "draft", "submitted"
+STALE_ANY = N_("Someone else changed this report meanwhile: reload it and make your change again.")
+DOCUMENT_URL = re.compile(r"^/api/v1/cycles/(\d+)/documents/(\d+)$")
+
+
+@dataclass
+class Report:
+    """A cycle's report: its status and its entries by indicator code (absent: never written)."""
+
+    cycle: Cycle
+    iset: IndicatorSet
+    status: str
+    entries: dict[str, SelfAssessmentEntry]
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == SUBMITTED
+
+    def missing(self) -> list[str]:
+        """Codes whose entry lacks a self-rating or a description, in source order."""
+        return [i.code for i in self.iset.indicators if not is_complete(self.entries.get(i.code))]
+
+    def public(self) -> SelfAssessmentPublic:
+        entries = [entry_public(i.code, self.entries.get(i.code)) for i in self.iset.indicators]
+        total = len(entries)
+        return SelfAssessmentPublic(status=self.status, completed=total - len(self.missing()), total=total,
+                                    entries=entries)
+
+
+def is_complete(entry: SelfAssessmentEntry | None) -> bool:
+    return entry is not None and entry.self_rating is not None and bool(entry.description.strip())
+
+
+def entry_public(code: str, entry: SelfAssessmentEntry | None) -> EntryPublic:
+    if entry is None:
+        return EntryPublic(indicator_code=code, self_rating=None, description="", evidence=[], responsible=[], version=0)
+    return EntryPublic(indicator_code=code, self_rating=entry.self_rating, description=entry.description,
+                       evidence=entry.evidence, responsible=entry.responsible, version=entry.version)
+
+
+def load_report(session: Session, cycle: Cycle) -> Report:
+    """The whole report in two queries."""
+    header = session.get(SelfAssessment, cycle.id)
+    rows = session.exec(select(SelfAssessmentEntry).where(SelfAssessmentEntry.cycle_id == cycle.id)).all()
+    return Report(cycle, get_set(session, cycle.indicator_set_version), header.status if header else DRAFT,
+                  {r.indicator_code: r for r in rows})
+
+
+def readable_report(session: Session, user: User, role: CycleRole | None, cycle: Cycle) -> Report:
+    report = load_report(session, cycle)
+    if not permissions.can_read_self_assessment(user, role, report.submitted):
+        raise Forbidden(N_("The initial report can be read by the peers once the host city has submitted it."))
+    return report
+
+
+def check_writable(user: User, role: CycleRole | None, cycle: Cycle, report: Report) -> None:
+    if not permissions.can_write_self_assessment(user, role):
+        raise Forbidden(N_("Only the host city's officer writes the initial report."))
+    if cycle.phase != Phase.SELF_ASSESSMENT.value:
+        raise Conflict(N_("The cycle is past its self-assessment phase: the initial report can no longer change."))
+    if report.submitted:
+        raise Conflict(N_("The initial report is submitted and read-only; a coordinator can reopen it."))
+
+
+def document_ids(session: Session, cycle: Cycle) -> set[int]:
+    return set(session.exec(select(Document.id).where(Document.cycle_id == cycle.id)).all())
+
+
+def is_foreign_document(url: str, cycle: Cycle, known: set[int]) -> bool:
+    """A link that looks like an uploaded document but is not one of this cycle's."""
+    match = DOCUMENT_URL.match(url)
+    return bool(match) and (int(match[1]) != cycle.id or int(match[2]) not in known)
+
+
+def _check_documents(session: Session, cycle: Cycle, data: EntryWrite) -> None:
+    if not any(DOCUMENT_URL.match(e.url) for e in data.evidence):
+        return
+    known = document_ids(session, cycle)
+    for n, item in enumerate(data.evidence):
+        if is_foreign_document(item.url, cycle, known):
+            raise field_error(["evidence", n, "url"], N_("No uploaded document at %(url)s in this cycle."), url=item.url)
+
+
+def write_entry(session: Session, user: User, role: CycleRole | None, cycle: Cycle, code: str,
+                data: EntryWrite, if_match: str | None) -> EntryPublic:
+    """Replace one entry; 412 (nothing changed) when If-Match names another version."""
+    report = load_report(session, cycle)
+    if code not in report.iset.by_code():
+        raise NotFound(N_("No indicator %(code)s in this cycle's indicator set."), code=code)
+    check_writable(user, role, cycle, report)
+    _check_documents(session, cycle, data)
+    entry = report.entries.get(code)
+    check_if_match(if_match, entry.version if entry else 0)
+    written = apply_entries(session, user, cycle, [(code, entry, data)])[code]
+    session.commit()
+    return entry_public(code, written)
+
+
+def apply_entries(session: Session, user: User, cycle: Cycle,
+                  writes: list[tuple[str, SelfAssessmentEntry | None, EntryWrite]]) -> dict[str, SelfAssessmentEntry]:
+    """Write each ``(code, entry as read, data)`` with its audit record, in the caller's
+    transaction and in a fixed number of statements however many there are; 412 (and
+    nothing written) if any entry changed since it was read."""
+    now = utcnow()
+    created, updated, result = [], [], {}
+    for code, entry, data in writes:
+        values = dict(self_rating=data.self_rating.value if data.self_rating else None, description=data.description,
+                      evidence=[e.model_dump() for e in data.evidence],
+                      responsible=[r.model_dump() for r in data.responsible], updated_at=now, updated_by=user.id)
+        if entry is None:
+            row = SelfAssessmentEntry(cycle_id=cycle.id, indicator_code=code, version=1, **values)
+            created.append(row)
+        else:
+            row = SelfAssessmentEntry(id=entry.id, cycle_id=cycle.id, indicator_code=code, version=entry.version + 1,
+                                      **values)
+            updated.append({"b_id": entry.id, "b_version": entry.version, **values})
+        result[code] = row
+    if updated:
+        table = SelfAssessmentEntry.__table__  # Core: one executemany, checked by its row count
+        done = session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+            .values(version=bindparam("b_version") + 1, **{k: bindparam(k) for k in updated[0] if not k.startswith("b_")}),
+            updated,
+        )
+        if done.rowcount != len(updated):
+            session.rollback()
+            raise PreconditionFailed(STALE_ANY)
+    if created:
+        session.add_all(created)
+        try:
+            session.flush()
+        except IntegrityError:  # someone created one of them in the meantime
+            session.rollback()
+            raise PreconditionFailed(STALE_ANY) from None
+    for code, entry, _data in writes:
+        record(session, user.id, "update" if entry else "create", "self_assessment_entry", f"{cycle.id}/{code}",
+               snapshot(entry), snapshot(result[code]))
+    return result
+
+
+def submit(session: Session, user: User, role: CycleRole | None, cycle: Cycle) -> Report:
+    """Lock the report; 409 with ``missing`` while an entry lacks a rating or a description."""
+    report = load_report(session, cycle)
+    check_writable(user, role, cycle, report)
+    missing = report.missing()
+    if missing:
+        raise Conflict(N_("%(n)s indicators still lack a self-rating or a description."), n=len(missing),
+                       extra={"missing": missing})
+    _set_status(session, user, cycle, SUBMITTED)
+    report.status = SUBMITTED
+    return report
+
+
+def reopen(session: Session, user: User, cycle: Cycle) -> Report:
+    """A coordinator returns a submitted report to its officer (recorded in the audit log)."""
+    if not permissions.can_reopen_self_assessment(user):
+        raise Forbidden(N_("Only a coordinator may reopen a submitted report."))
+    report = load_report(session, cycle)
+    if not report.submitted:
+        raise Conflict(N_("The initial report is not submitted."))
+    if cycle.phase != Phase.SELF_ASSESSMENT.value:
+        raise Conflict(N_("The cycle is past its self-assessment phase: the initial report can no longer change."))
+    _set_status(session, user, cycle, DRAFT)
+    report.status = DRAFT
+    return report
+
+
+def _set_status(session: Session, user: User, cycle: Cycle, status: str) -> None:
+    header = session.get(SelfAssessment, cycle.id) or SelfAssessment(cycle_id=cycle.id)
+    before = snapshot(header) if header.status else None
+    header.status = status
+    header.submitted_at = utcnow() if status == SUBMITTED else None
+    header.submitted_by = user.id if status == SUBMITTED else None
+    session.add(header)
+    record(session, user.id, "submit" if status == SUBMITTED else "reopen", "self_assessment", cycle.id,
+           before, snapshot(header))
+    session.commit()
+
+
+# --- documents -------------------------------------------------------------------------
+
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+_KINDS = {  # extension -> (content type, accepted leading bytes)
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
+    "odp": ("application/vnd.oasis.opendocument.presentation", (b"PK\x03\x04",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    "webp": ("image/webp", (b"RIFF",)),
+}
+
+
+def add_document(session: Session, user: User, role: CycleRole | None, cycle: Cycle, filename: str,
+                 data: bytes) -> Document:
+    """Store an uploaded evidence document (checked by extension and content)."""
+    check_writable(user, role, cycle, load_report(session, cycle))
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in _KINDS:
+        raise field_error(["file"], N_("%(name)s: only PDF, Word, Excel, OpenDocument and image files are accepted."),
+                          name=name or "?")
+    if len(data) > DOCUMENT_MAX_BYTES:
+        raise field_error(["file"], N_("%(name)s is larger than 20 MB."), name=name)
+    content_type, magics = _KINDS[ext]
+    if not data or not data.startswith(magics):
+        raise field_error(["file"], N_("%(name)s is not a real %(ext)s file."), name=name, ext=ext.upper())
+    doc = Document(cycle_id=cycle.id, filename=name, content_type=content_type, size=len(data),
+                   sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=user.id)
+    session.add(doc)
+    session.flush()
+    record(session, user.id, "upload", "document", doc.id, None,
+           {"filename": name, "size": len(data), "sha256": doc.sha256, "cycle_id": cycle.id})
+    session.commit()
+    return doc
+
+
+def get_document(session: Session, cycle: Cycle, document_id: int) -> Document:
+    doc = session.get(Document, document_id)
+    if doc is None or doc.cycle_id != cycle.id:
+        raise NotFound(N_("No document %(id)s in this cycle."), id=document_id)
+    return doc
+
+
+def document_url(doc: Document) -> str:
+    return f"/api/v1/cycles/{doc.cycle_id}/documents/{doc.id}"
+

@@ -1,0 +1,186 @@
+"""The initial report through the API, as the contract writes it (SQLite and PostgreSQL)."""
+import hashlib
+
+import pytest
+from sqlmodel import select
+
+from app.audit.tables import AuditEntry
+from app.self_assessment.tables import SelfAssessmentEntry
+
+ENTRY = {
+    "self_rating": "at",
+    "description": "Velmar adopted its Plan Velmar Accueil in 2025.\n\nA needs assessment preceded it.",
+    "evidence": [{"title": "Plan Velmar Accueil", "url": "https://www.velmar.example/plan.pdf"}],
+    "responsible": [{"name": "Hélène Marchetti", "role": "Deputy mayor", "department": "Mayor's office"}],
+}
+
+
+def url(world, tail=""):
+    return f"/api/v1/cycles/{world.cycle.id}/self-assessment{tail}"
+
+
+def put(client, world, code, body=ENTRY, role="host_officer", **headers):
+    return client.put(url(world, f"/{code}"), json=body, headers={**world.auth(role), **headers})
+
+
+def fill_all(session, world, codes):
+    for code in codes:
+        session.add(SelfAssessmentEntry(cycle_id=world.cycle.id, indicator_code=code, self_rating="at",
+                                        description="Done.", evidence=[], responsible=[]))
+    session.commit()
+
+
+def codes(client, world):
+    return [e["indicator_code"] for e in client.get(url(world), headers=world.auth("host_officer")).json()["entries"]]
+
+
+def test_empty_report_has_one_entry_per_indicator(client, world):
+    body = client.get(url(world), headers=world.auth("host_officer")).json()
+    assert body["status"] == "draft" and body["completed"] == 0 and body["total"] == 73
+    assert len(body["entries"]) == 73 and body["entries"][0] == {
+        "indicator_code": "GG-AMB-1", "self_rating": None, "description": "", "evidence": [], "responsible": [],
+        "version": 0}
+
+
+def test_put_entry_keeps_paragraphs_and_returns_version_as_etag(client, world, session):
+    r = put(client, world, "GG-AMB-1")
+    assert r.status_code == 200 and r.headers["etag"] == '"1"'
+    assert r.json() == {"indicator_code": "GG-AMB-1", **ENTRY, "version": 1}
+    report = client.get(url(world), headers=world.auth("host_officer")).json()
+    assert report["completed"] == 1 and report["entries"][0]["description"].count("\n\n") == 1
+    audit = session.exec(select(AuditEntry).where(AuditEntry.entity == "self_assessment_entry")).one()
+    assert audit.before is None and audit.after["self_rating"] == "at" and audit.actor_id == world.people["host_officer"].id
+
+
+def test_stale_if_match_is_412_and_changes_nothing(client, world, session):
+    assert put(client, world, "GG-AMB-1", **{"If-Match": '"0"'}).status_code == 200
+    assert put(client, world, "GG-AMB-1", {**ENTRY, "self_rating": "above"}, **{"If-Match": '"1"'}).status_code == 200
+    stale = put(client, world, "GG-AMB-1", {**ENTRY, "self_rating": "below"}, **{"If-Match": '"1"'})
+    assert stale.status_code == 412 and "version 2" in stale.json()["detail"]
+    session.expire_all()
+    entry = session.exec(select(SelfAssessmentEntry)).one()
+    assert (entry.self_rating, entry.version) == ("above", 2)
+
+
+def test_unknown_code_is_404(client, world):
+    r = put(client, world, "GG-AMB-99")
+    assert r.status_code == 404 and "GG-AMB-99" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("body,loc", [
+    ({"self_rating": "great"}, ["self_rating"]),
+    ({"description": "x" * 10_001}, ["description"]),
+    ({"evidence": [{"title": "No link", "url": "javascript:alert(1)"}]}, ["evidence", 0, "url"]),
+    ({"evidence": [{"title": "", "url": "https://a.example"}]}, ["evidence", 0, "title"]),
+    ({"responsible": [{"role": "Head"}]}, ["responsible", 0, "name"]),
+    ({"unknown": 1}, ["unknown"]),
+])
+def test_bad_entry_is_422_naming_the_field_and_changes_nothing(client, world, session, body, loc):
+    r = put(client, world, "GG-AMB-1", body)
+    assert r.status_code == 422
+    assert [e["loc"] for e in r.json()["errors"]] == [loc]
+    assert session.exec(select(SelfAssessmentEntry)).all() == []
+
+
+def test_submit_lists_what_is_missing_then_locks(client, world, session):
+    all_codes = codes(client, world)
+    fill_all(session, world, all_codes[:-2])
+    r = client.post(url(world, "/submit"), headers=world.auth("host_officer"))
+    assert r.status_code == 409 and r.json()["missing"] == all_codes[-2:]
+    put(client, world, all_codes[-2])
+    put(client, world, all_codes[-1])
+    r = client.post(url(world, "/submit"), headers=world.auth("host_officer"))
+    assert r.status_code == 200 and r.json()["status"] == "submitted" and r.json()["completed"] == 73
+    assert put(client, world, "GG-AMB-1").status_code == 409
+    assert client.post(url(world, "/submit"), headers=world.auth("host_officer")).status_code == 409
+
+
+def test_description_of_spaces_does_not_count_as_done(client, world):
+    put(client, world, "GG-AMB-1", {**ENTRY, "description": "   \n "})
+    assert client.get(url(world), headers=world.auth("host_officer")).json()["completed"] == 0
+
+
+def test_peers_read_only_once_submitted_and_coordinator_reopens(client, world, session):
+    assert client.get(url(world), headers=world.auth("peer")).status_code == 403
+    assert client.get(url(world), headers=world.auth("coordinator")).status_code == 200
+    assert client.get(url(world), headers=world.auth("outsider")).status_code == 404
+    fill_all(session, world, codes(client, world))
+    client.post(url(world, "/submit"), headers=world.auth("host_officer"))
+    for role in ("peer", "team_leader", "coordinator"):
+        assert client.get(url(world), headers=world.auth(role)).json()["status"] == "submitted"
+    assert client.post(url(world, "/reopen"), headers=world.auth("host_officer")).status_code == 403
+    r = client.post(url(world, "/reopen"), headers=world.auth("coordinator"))
+    assert r.status_code == 200 and r.json()["status"] == "draft"
+    assert put(client, world, "GG-AMB-1").status_code == 200
+    actions = [a.action for a in session.exec(select(AuditEntry).where(AuditEntry.entity == "self_assessment"))]
+    assert actions == ["submit", "reopen"]
+
+
+def test_only_the_host_officer_writes(client, world):
+    for role in ("peer", "team_leader", "coordinator"):
+        assert put(client, world, "GG-AMB-1", role=role).status_code == 403
+    assert put(client, world, "GG-AMB-1", role="outsider").status_code == 404
+
+
+def test_no_writes_after_the_self_assessment_phase(client, world):
+    client.post(f"/api/v1/cycles/{world.cycle.id}/phase", json={"phase": "preparatory_review"},
+                headers=world.auth("coordinator"))
+    r = put(client, world, "GG-AMB-1")
+    assert r.status_code == 409 and "self-assessment phase" in r.json()["detail"]
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def upload(client, world, name, data, role="host_officer"):
+    return client.post(f"/api/v1/cycles/{world.cycle.id}/documents", files={"file": (name, data, "application/octet-stream")},
+                       headers=world.auth(role))
+
+
+def test_upload_is_stored_with_checksum_and_served_only_as_download(client, world, session):
+    r = upload(client, world, "Plan accueil.pdf", PDF)
+    assert r.status_code == 201
+    doc = r.json()
+    assert doc["sha256"] == hashlib.sha256(PDF).hexdigest() and doc["content_type"] == "application/pdf"
+    assert put(client, world, "GG-AMB-1", {**ENTRY, "evidence": [{"title": "Plan", "url": doc["url"]}]}).status_code == 200
+    got = client.get(doc["url"], headers=world.auth("host_officer"))
+    assert got.content == PDF
+    assert got.headers["content-disposition"] == "attachment; filename*=UTF-8''Plan%20accueil.pdf"
+    assert got.headers["x-content-type-options"] == "nosniff"
+    assert client.get(doc["url"], headers=world.auth("peer")).status_code == 403  # not submitted yet
+    assert client.get(doc["url"], headers=world.auth("outsider")).status_code == 404
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("script.html", b"<script>", "only PDF, Word, Excel, OpenDocument and image files"),
+    ("fake.pdf", b"MZ\x90\x00 not a pdf", "is not a real PDF file"),
+    ("big.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024), "larger than 20 MB"),
+])
+def test_bad_uploads_are_refused_with_a_reason(client, world, session, name, data, message):
+    r = upload(client, world, name, data)
+    assert r.status_code == 422 and message in r.json()["errors"][0]["msg"]
+    from app.self_assessment.tables import Document
+
+    assert session.exec(select(Document)).all() == []
+
+
+def test_evidence_cannot_point_at_another_cycles_document(client, world):
+    r = put(client, world, "GG-AMB-1", {**ENTRY, "evidence": [{"title": "x", "url": f"/api/v1/cycles/{world.cycle.id}/documents/999"}]})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["evidence", 0, "url"]
+
+
+def test_report_reads_in_a_fixed_number_of_queries(client, world, session, engine):
+    from sqlalchemy import event
+
+    def count_queries():
+        seen = []
+        listener = lambda *a: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        client.get(url(world), headers=world.auth("host_officer"))
+        event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    count_queries()  # warm: the indicator set is read once per process
+    few = count_queries()
+    fill_all(session, world, codes(client, world))
+    assert count_queries() == few <= 6
