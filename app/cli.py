@@ -40,7 +40,7 @@ def _prepare(demo: bool):
         _fail([f"{settings.indicators_path}: {exc}"])
     if demo:
         with Session(engine) as session:
-            if load_demo(session, settings.reviews_path / "demo" / "cycle.yaml"):
+            if load_demo(session, settings.reviews_path / "demo" / "cycle.yaml", settings.demo_language):
                 typer.echo("Demo review cycle loaded (accounts in the README).")
     engine.dispose()
 

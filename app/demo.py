@@ -12,11 +12,17 @@ from app.auth.security import hash_password
 from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
 from app.indicators.service import current_version
 from app.people.tables import City, User
+from app.self_assessment.schemas import EntryWrite
+from app.self_assessment.tables import SelfAssessmentEntry
 
 
-def load_demo(session: Session, path: Path) -> bool:
+def load_demo(session: Session, path: Path, language: str = "fr") -> bool:
     """Load the demo if its cycle is not there yet; True if loaded. Existing cities and
-    people (same name, same e-mail) are reused, never changed."""
+    people (same name, same e-mail) are reused, never changed.
+
+    The initial report beside it (``self_assessment.yaml``) is written in French and
+    English; the entries are loaded in ``language`` (the host officer's, French, unless
+    ``INTI_DEMO_LANGUAGE`` says otherwise), complete but not yet submitted."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     spec = data["cycle"]
     if session.exec(select(Cycle).where(Cycle.title == spec["title"])).first() is not None:
@@ -48,6 +54,26 @@ def load_demo(session: Session, path: Path) -> bool:
         session.add(PhaseDeadline(cycle_id=cycle.id, phase=Phase(phase).value, due_on=date.fromisoformat(str(due))))
     for m in spec["members"]:
         session.add(CycleMember(cycle_id=cycle.id, user_id=people[m["email"]].id, role=CycleRole(m["role"]).value))
+    report = path.parent / "self_assessment.yaml"
+    if report.exists():
+        _load_report(session, cycle, yaml.safe_load(report.read_text(encoding="utf-8")), language)
     record(session, None, "load_demo", "cycle", cycle.id, None, {"title": cycle.title, "source": str(path)})
     session.commit()
     return True
+
+
+def _load_report(session: Session, cycle: Cycle, data: dict, lang: str) -> None:
+    officer = session.exec(select(CycleMember.user_id).where(
+        CycleMember.cycle_id == cycle.id, CycleMember.role == CycleRole.HOST_OFFICER.value)).first()
+    for item in data["entries"]:
+        entry = EntryWrite(
+            self_rating=item.get("self_rating"),
+            description=item["description"][lang].strip(),
+            evidence=[{"title": e["title"][lang], "url": e["url"]} for e in item.get("evidence", [])],
+            responsible=[{"name": r["name"], "role": r["role"][lang], "department": r["department"][lang]}
+                         for r in item.get("responsible", [])],
+        )
+        session.add(SelfAssessmentEntry(
+            cycle_id=cycle.id, indicator_code=item["code"], updated_by=officer,
+            self_rating=entry.self_rating.value if entry.self_rating else None, description=entry.description,
+            evidence=[e.model_dump() for e in entry.evidence], responsible=[r.model_dump() for r in entry.responsible]))

@@ -17,6 +17,11 @@ ROLES = {
     "peer": N_("Peer"),
     "team_leader": N_("Team leader"),
 }
+RATINGS = {
+    "below": N_("below the benchmark"),
+    "at": N_("at the benchmark"),
+    "above": N_("above the benchmark"),
+}
 STATUS_PHRASES = [  # HTTP reasons used as problem titles
     N_("Bad Request"), N_("Unauthorized"), N_("Forbidden"), N_("Not Found"), N_("Method Not Allowed"),
     N_("Conflict"), N_("Precondition Failed"), N_("Precondition Required"), N_("Unprocessable Content"), N_("Unprocessable Entity"),

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_minutes: int = 15
     default_language: str = "en"
+    #: The language the demo's initial report is loaded in (the file holds both).
+    demo_language: str = "fr"
 
 
 @lru_cache

@@ -9,7 +9,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
-    postgresql chromium fonts-dejavu-core fonts-liberation
+    postgresql chromium libreoffice-calc fonts-dejavu-core fonts-liberation
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 # pytest exits 5 when it collected no test: set -e makes that a failure too.
 python3 -m pytest "$@"

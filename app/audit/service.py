@@ -2,9 +2,11 @@
 change it describes are committed together or not at all."""
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, SQLModel
 
 from app.audit.tables import AuditEntry
+from app.timeutil import utcnow
 
 _SECRET_FIELDS = {"password_hash"}
 
@@ -20,3 +22,15 @@ def record(session: Session, actor_id: int | None, action: str, entity: str, ent
            before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
     session.add(AuditEntry(actor_id=actor_id, action=action, entity=entity, entity_id=str(entity_id),
                            before=before, after=after))
+
+
+def record_many(session: Session, actor_id: int | None, action_rows: list[tuple[str, str, Any, dict | None, dict | None]]) -> None:
+    """Several entries ``(action, entity, entity_id, before, after)`` in one statement."""
+    if not action_rows:
+        return
+    now = utcnow()
+    session.connection().execute(insert(AuditEntry.__table__), [
+        {"at": now, "actor_id": actor_id, "action": action, "entity": entity, "entity_id": str(entity_id),
+         "before": before, "after": after}
+        for action, entity, entity_id, before, after in action_rows
+    ])

@@ -55,6 +55,22 @@ def page_user(user: Annotated[User | None, Depends(optional_page_user)]) -> User
     return user
 
 
+def reader(request: Request, session: SessionDep, token: Annotated[str | None, Depends(_bearer)]) -> User:
+    """For downloads linked from the pages as well as called by scripts: a bearer token,
+    else the browser's session cookie. Only for GET routes (a cookie is no defence
+    against cross-site requests)."""
+    if token:
+        return api_user(request, session, token)
+    user = optional_page_user(request, session)
+    if user is None:
+        raise Unauthorized(N_("Log in first: send a valid bearer token."), headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def reader_cycle(cycle_id: int, session: SessionDep, user: Annotated[User, Depends(reader)]) -> "CycleAccess":
+    return cycle_access(session, user, cycle_id)
+
+
 ApiUser = Annotated[User, Depends(api_user)]
 PageUser = Annotated[User, Depends(page_user)]
 
@@ -105,4 +121,5 @@ def page_cycle(cycle_id: int, session: SessionDep, user: PageUser) -> CycleAcces
 
 
 ApiCycle = Annotated[CycleAccess, Depends(api_cycle)]
+ReaderCycle = Annotated[CycleAccess, Depends(reader_cycle)]
 PageCycle = Annotated[CycleAccess, Depends(page_cycle)]

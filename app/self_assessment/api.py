@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Header, Request, Response, UploadFile
 
-from app.auth.deps import ApiCycle, SessionDep
+from app.auth.deps import ApiCycle, ReaderCycle, SessionDep
 from app.errors import request_language
 from app.etag import set_etag
 from app.self_assessment import excel, service
@@ -47,7 +47,7 @@ async def upload_document(access: ApiCycle, session: SessionDep, file: Annotated
 
 
 @router.get("/cycles/{cycle_id}/documents/{document_id}")
-def download_document(access: ApiCycle, document_id: int, session: SessionDep):
+def download_document(access: ReaderCycle, document_id: int, session: SessionDep):
     """Only to those who may read the report; always as a download, never rendered inline."""
     service.readable_report(session, access.user, access.role, access.cycle)
     doc = service.get_document(session, access.cycle, document_id)
@@ -59,7 +59,7 @@ def download_document(access: ApiCycle, document_id: int, session: SessionDep):
 
 
 @router.get("/cycles/{cycle_id}/self-assessment.xlsx")
-def export_workbook(request: Request, access: ApiCycle, session: SessionDep):
+def export_workbook(request: Request, access: ReaderCycle, session: SessionDep):
     report = service.readable_report(session, access.user, access.role, access.cycle)
     data = excel.export_workbook(report, request_language(request))
     name = f"self-assessment-cycle-{access.cycle.id}.xlsx"

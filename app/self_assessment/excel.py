@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from benchmark.scales import CycleRole, SelfRating
 
+from app import labels
 from app.audit.service import record
 from app.cycles.tables import Cycle
 from app.errors import InvalidInput
@@ -47,7 +48,7 @@ COLUMNS = [
     ("responsible", N_("Responsible people (one per line: name | role | department)"), 45),
 ]
 EDITABLE = {"self_rating", "description", "evidence", "responsible"}
-RATING_LABELS = {"below": N_("below the benchmark"), "at": N_("at the benchmark"), "above": N_("above the benchmark")}
+RATING_LABELS = labels.RATINGS
 INSTRUCTIONS = [
     N_("How to fill in this workbook"),
     N_("One row per indicator on the sheet \"Self-assessment\". Codes and indicator texts are locked."),
@@ -70,10 +71,6 @@ def _text_cell(ws, row: int, col: int, value: str | None):
     if value:
         cell.data_type = "s"
     return cell
-
-
-def _lines(items: list[dict[str, Any]], keys: tuple[str, ...]) -> str:
-    return "\n".join(" | ".join(str(item.get(k) or "") for k in keys).rstrip(" |") for item in items)
 
 
 def export_workbook(report: service.Report, lang: str) -> bytes:
@@ -99,8 +96,8 @@ def export_workbook(report: service.Report, lang: str) -> bytes:
             "indicator": ind.text.get(lang),
             "self_rating": _(RATING_LABELS[entry.self_rating.value]) if entry.self_rating else None,
             "description": entry.description,
-            "evidence": _lines([e.model_dump() for e in entry.evidence], ("title", "url")),
-            "responsible": _lines([r.model_dump() for r in entry.responsible], ("name", "role", "department")),
+            "evidence": service.format_lines([e.model_dump() for e in entry.evidence], service.EVIDENCE_KEYS),
+            "responsible": service.format_lines([r.model_dump() for r in entry.responsible], service.RESPONSIBLE_KEYS),
         }
         for col, (key, _label, _width) in enumerate(COLUMNS, start=1):
             cell = _text_cell(ws, row, col, values[key])
@@ -172,8 +169,10 @@ def _check_file(data: bytes) -> None:
         _fail(N_("The file is larger than 10 MB."))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         _fail(N_("The file is password-protected or in the old .xls format: save it as an .xlsx workbook without a password."))
-    if not data.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(BytesIO(data)):
+    if not data.startswith(b"PK\x03\x04"):
         _fail(N_("The file is not an .xlsx workbook."))
+    if not zipfile.is_zipfile(BytesIO(data)):
+        _fail(N_("The file is damaged: it cannot be opened as an .xlsx workbook."))
     try:
         with zipfile.ZipFile(BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -206,15 +205,6 @@ def _rating_lookup() -> dict[str, str]:
             lookup[_(label).casefold()] = value
             lookup[value] = value
     return lookup
-
-
-def _parse_items(text: str, keys: tuple[str, ...]) -> list[dict[str, str]]:
-    items = []
-    for line in text.split("\n"):
-        if line.strip():
-            parts = [p.strip() for p in line.split("|")]
-            items.append({k: (parts[n] if n < len(parts) else "") for n, k in enumerate(keys)})
-    return items
 
 
 def read_workbook(data: bytes, cycle: Cycle, report: service.Report,
@@ -271,9 +261,11 @@ def _read_rows(ws, cycle: Cycle, report: service.Report, documents: set[int],
     for row in ws.iter_rows(min_row=2):
         if all(c.value is None for c in row):
             continue
-        for c in row:
-            if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("=") and c.data_type != "s"):
-                problems.add(DATA_SHEET, c.coordinate, N_("The cell holds a formula; type the text itself."))
+        formulas = [c for c in row if c.data_type == "f"]
+        for c in formulas:
+            problems.add(DATA_SHEET, c.coordinate, N_("The cell holds a formula; type the text itself."))
+        if formulas:
+            continue
         cell = lambda key: row[columns[key]] if columns[key] < len(row) else None  # noqa: E731
         code_cell = cell("code")
         code = _text(code_cell.value if code_cell else None)
@@ -303,7 +295,7 @@ def _read_rows(ws, cycle: Cycle, report: service.Report, documents: set[int],
                          N_("The description has %(n)s characters; at most %(max)s are allowed."),
                          n=len(fields["description"]), max=DESCRIPTION_MAX)
             continue
-        evidence = _parse_items(fields["evidence"], ("title", "url"))
+        evidence = service.parse_lines(fields["evidence"], service.EVIDENCE_KEYS)
         foreign = [e["url"] for e in evidence if service.is_foreign_document(e["url"], cycle, documents)]
         if foreign:
             problems.add(DATA_SHEET, coords["evidence"], N_("No uploaded document at %(url)s in this cycle."),
@@ -314,7 +306,7 @@ def _read_rows(ws, cycle: Cycle, report: service.Report, documents: set[int],
                 self_rating=ratings[rating.casefold()] if rating else None,
                 description=fields["description"],
                 evidence=evidence,
-                responsible=_parse_items(fields["responsible"], ("name", "role", "department")),
+                responsible=service.parse_lines(fields["responsible"], service.RESPONSIBLE_KEYS),
             )
         except ValidationError as exc:
             for err in exc.errors():

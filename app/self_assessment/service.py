@@ -8,14 +8,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from benchmark.indicators import IndicatorSet
 from benchmark.scales import CycleRole, Phase
 
-from app.audit.service import record, snapshot
+from app.audit.service import record, record_many, snapshot
 from app.auth import permissions
 from app.cycles.tables import Cycle
 from app.errors import Conflict, Forbidden, NotFound, PreconditionFailed, field_error
@@ -54,6 +54,25 @@ class Report:
         total = len(entries)
         return SelfAssessmentPublic(status=self.status, completed=total - len(self.missing()), total=total,
                                     entries=entries)
+
+
+def format_lines(items: list[dict], keys: tuple[str, ...]) -> str:
+    """Items as text, one per line, fields separated by " | " (the workbook's and the form's format)."""
+    return "\n".join(" | ".join(str(item.get(k) or "") for k in keys).rstrip(" |") for item in items)
+
+
+def parse_lines(text: str, keys: tuple[str, ...]) -> list[dict[str, str]]:
+    """The reverse of :func:`format_lines`; blank lines are skipped."""
+    items = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.strip():
+            parts = [p.strip() for p in line.split("|")]
+            items.append({k: (parts[n] if n < len(parts) else "") for n, k in enumerate(keys)})
+    return items
+
+
+EVIDENCE_KEYS = ("title", "url")
+RESPONSIBLE_KEYS = ("name", "role", "department")
 
 
 def is_complete(entry: SelfAssessmentEntry | None) -> bool:
@@ -144,8 +163,8 @@ def apply_entries(session: Session, user: User, cycle: Cycle,
                                       **values)
             updated.append({"b_id": entry.id, "b_version": entry.version, **values})
         result[code] = row
+    table = SelfAssessmentEntry.__table__  # Core: one executemany per kind of write
     if updated:
-        table = SelfAssessmentEntry.__table__  # Core: one executemany, checked by its row count
         done = session.connection().execute(
             update(table)
             .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
@@ -156,15 +175,16 @@ def apply_entries(session: Session, user: User, cycle: Cycle,
             session.rollback()
             raise PreconditionFailed(STALE_ANY)
     if created:
-        session.add_all(created)
         try:
-            session.flush()
+            session.connection().execute(insert(table), [row.model_dump(exclude={"id"}) for row in created])
         except IntegrityError:  # someone created one of them in the meantime
             session.rollback()
             raise PreconditionFailed(STALE_ANY) from None
-    for code, entry, _data in writes:
-        record(session, user.id, "update" if entry else "create", "self_assessment_entry", f"{cycle.id}/{code}",
-               snapshot(entry), snapshot(result[code]))
+    record_many(session, user.id, [
+        ("update" if entry else "create", "self_assessment_entry", f"{cycle.id}/{code}", snapshot(entry),
+         snapshot(result[code]))
+        for code, entry, _data in writes
+    ])
     return result
 
 

@@ -89,6 +89,14 @@ MATRIX = [
     ("POST", "/cycles/{cycle}/edit", {"title": "Renamed"}, {**cycle_coordinator(303), "anonymous": 303}),
     ("POST", "/cycles/{cycle}/phase", {"phase": "preparatory_review"},
      {"anonymous": 303, "outsider": 404, "host_officer": 403, "peer": 403, "team_leader": 403, "coordinator": 303}),
+    ("GET", "/cycles/{cycle}/self-assessment", None, {**report_readers(OK), "anonymous": 303}),
+    ("GET", "/cycles/{cycle}/self-assessment/submit", None, {**report_readers(OK), "anonymous": 303}),
+    ("POST", "/cycles/{cycle}/self-assessment/entries/GG-AMB-1", {"self_rating": "at", "description": "x"},
+     {**host_writes(303), "anonymous": 303}),
+    ("POST", "/cycles/{cycle}/self-assessment/entries/GG-AMB-1/document", FILE, {**host_writes(303), "anonymous": 303}),
+    ("POST", "/cycles/{cycle}/self-assessment/submit", {}, {**host_writes(409), "anonymous": 303}),
+    ("POST", "/cycles/{cycle}/self-assessment/reopen", {}, {**cycle_coordinator(409), "anonymous": 303}),
+    ("POST", "/cycles/{cycle}/self-assessment/import", FILE, {**host_writes(422), "anonymous": 303}),
     ("POST", "/admin/cities/{host_city}", {"name": "Velmar", "country": "France"}, {**coordinator_only(303), "anonymous": 303}),
     ("POST", "/admin/people/{peer}", {"full_name": "Giulia", "city_id": "{third_city}", "is_active": "on"},
      {**coordinator_only(303), "anonymous": 303}),
@@ -122,7 +130,10 @@ def test_matrix(client, session, world, method, path, body, expected):
             kwargs["headers"] = {"Accept": "text/html"}  # as a browser
             if role != "anonymous":
                 browser_login(client, session, world.people[role])
-            if method == "POST":
+            if method == "POST" and body is FILE:
+                kwargs["data"] = {"csrf_token": csrf_of(client)}
+                kwargs["files"] = {"file": FILE["__file__"]}
+            elif method == "POST":
                 kwargs["data"] = {**{k: str(v) for k, v in _fill(body, ids).items()}, "csrf_token": csrf_of(client)}
         else:
             kwargs["headers"] = world.auth(role)

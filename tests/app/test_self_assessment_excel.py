@@ -1,0 +1,245 @@
+"""The Excel round trip: export, edit (openpyxl or LibreOffice), import; and every bad file."""
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import event
+from sqlmodel import select
+
+from app.self_assessment.tables import SelfAssessmentEntry
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export(client, world, role="host_officer", lang="en"):
+    r = client.get(f"/api/v1/cycles/{world.cycle.id}/self-assessment.xlsx",
+                   headers={**world.auth(role), "Accept-Language": lang})
+    assert r.status_code == 200 and r.headers["content-type"] == XLSX
+    return r.content
+
+
+def send(client, world, data, lang="en"):
+    return client.post(f"/api/v1/cycles/{world.cycle.id}/self-assessment.xlsx",
+                       files={"file": ("report.xlsx", data, XLSX)},
+                       headers={**world.auth("host_officer"), "Accept-Language": lang})
+
+
+def report(client, world):
+    entries = client.get(f"/api/v1/cycles/{world.cycle.id}/self-assessment", headers=world.auth("host_officer")).json()["entries"]
+    return {e["indicator_code"]: e for e in entries}
+
+
+def edited(data, edit):
+    wb = load_workbook(io.BytesIO(data))
+    edit(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def fill_three(wb):
+    ws = wb["Self-assessment"]
+    ws["E2"] = "at the benchmark"
+    ws["F2"] = "First paragraph.\n\nSecond paragraph, with « quotes » and émigré."
+    ws["G2"] = "Plan Velmar Accueil | https://www.velmar.example/plan.pdf\nBudget 2026 | https://www.velmar.example/budget"
+    ws["H2"] = "Hélène Marchetti | Deputy mayor | Mayor's office\nPaul Girard | Head of unit |"
+    ws["E3"] = "below"
+    ws["F3"] = "Nothing yet."
+    ws["E10"] = "au-dessus du référentiel"  # French label accepted too
+    ws["F10"] = "=1+1 is text here"  # typed as text after a formula prefix? openpyxl makes it a formula
+    ws["F10"].data_type = "s"
+
+
+EXPECTED = {
+    "GG-AMB-1": {"self_rating": "at", "description": "First paragraph.\n\nSecond paragraph, with « quotes » and émigré.",
+                 "evidence": [{"title": "Plan Velmar Accueil", "url": "https://www.velmar.example/plan.pdf"},
+                              {"title": "Budget 2026", "url": "https://www.velmar.example/budget"}],
+                 "responsible": [{"name": "Hélène Marchetti", "role": "Deputy mayor", "department": "Mayor's office"},
+                                 {"name": "Paul Girard", "role": "Head of unit", "department": ""}]},
+    "GG-AMB-2": {"self_rating": "below", "description": "Nothing yet.", "evidence": [], "responsible": []},
+    "GG-LEA-3": {"self_rating": "above", "description": "=1+1 is text here", "evidence": [], "responsible": []},
+}
+
+
+def assert_expected(client, world):
+    got = report(client, world)
+    for code, fields in EXPECTED.items():
+        assert {k: got[code][k] for k in fields} == fields, code
+    assert sum(1 for e in got.values() if e["version"]) == 3
+
+
+def test_export_is_a_workbook_an_officer_can_fill(client, world):
+    client.put(f"/api/v1/cycles/{world.cycle.id}/self-assessment/GG-AMB-1", headers=world.auth("host_officer"),
+               json={"self_rating": "above", "description": "=HYPERLINK(\"http://evil\")", "evidence": [],
+                     "responsible": []})
+    wb = load_workbook(io.BytesIO(export(client, world, lang="fr")))
+    assert wb.sheetnames == ["Instructions", "Self-assessment", "_meta"]
+    assert wb["_meta"].sheet_state == "hidden"
+    assert wb["_meta"]["B2"].value == str(world.cycle.id)
+    instructions = "\n".join(str(c.value) for c in wb["Instructions"]["A"] if c.value)
+    assert "Comment remplir" in instructions and "How to fill in this workbook" in instructions
+    ws = wb["Self-assessment"]
+    assert ws.max_row == 74 and ws["A74"].value == "WP-EVA-4"
+    assert ws["A1"].value == "Code" and ws["D2"].value.startswith("La municipalité adopte un plan stratégique")
+    assert ws.freeze_panes == "B2" and ws.protection.sheet
+    assert ws["A2"].protection.locked and ws["D2"].protection.locked and not ws["F2"].protection.locked
+    assert ws["F2"].alignment.wrap_text and ws.column_dimensions["F"].width >= 60
+    assert ws["E2"].value == "au-dessus du référentiel"
+    assert ws["F2"].value == "=HYPERLINK(\"http://evil\")" and ws["F2"].data_type == "s"  # text, never a formula
+    validation = ws.data_validations.dataValidation[0]
+    assert "E2" in validation.sqref and "au niveau du référentiel" in validation.formula1
+
+
+def test_round_trip_with_openpyxl(client, world, session):
+    r = send(client, world, edited(export(client, world), fill_three))
+    assert r.status_code == 200 and r.json() == {"updated": 3}
+    assert_expected(client, world)
+    again = send(client, world, export(client, world))  # the export imports back unchanged
+    assert again.json() == {"updated": 0}
+    assert_expected(client, world)
+
+
+@pytest.fixture(scope="session")
+def soffice():
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        pytest.fail("LibreOffice is not installed: run the README's test command, which installs it.")
+    return path
+
+
+def resave_with_libreoffice(soffice, data, tmp_path):
+    src = tmp_path / "in" / "report.xlsx"
+    src.parent.mkdir()
+    src.write_bytes(data)
+    out = tmp_path / "out"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--norestore",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(src)],
+                   check=True, capture_output=True, timeout=120)
+    return (out / "report.xlsx").read_bytes()
+
+
+def test_round_trip_through_libreoffice_calc(client, world, soffice, tmp_path):
+    resaved = resave_with_libreoffice(soffice, edited(export(client, world), fill_three), tmp_path)
+    assert b"LibreOffice" in zipfile.ZipFile(io.BytesIO(resaved)).read("docProps/app.xml")
+    r = send(client, world, resaved)
+    assert r.status_code == 200 and r.json() == {"updated": 3}, r.text
+    assert_expected(client, world)
+
+
+def bad(problem_of):
+    """Decorate nothing: a helper naming what each bad-file case does."""
+    return problem_of
+
+
+def _zip_with(data, name, content):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr(name, content)
+    return out.getvalue()
+
+
+def _bomb():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", b"\0" * (30 * 1024 * 1024))
+    return out.getvalue()
+
+
+def _cell(sheet, cell, value):
+    def edit(wb):
+        wb[sheet][cell] = value
+    return edit
+
+
+CASES = {
+    "wrong cycle": (lambda d: edited(d, _cell("_meta", "B2", "999")), ("_meta", "B2"), "review cycle 999"),
+    "wrong version": (lambda d: edited(d, _cell("_meta", "B3", "0.9")), ("_meta", "B3"), "indicator set 0.9"),
+    "unknown code": (lambda d: edited(d, _cell("Self-assessment", "A5", "GG-AMB-99")), ("Self-assessment", "A5"),
+                     'Unknown indicator code "GG-AMB-99"'),
+    "duplicated code": (lambda d: edited(d, _cell("Self-assessment", "A3", "GG-AMB-1")), ("Self-assessment", "A3"),
+                        "GG-AMB-1 appears twice (first in A2)"),
+    "rating outside the list": (lambda d: edited(d, _cell("Self-assessment", "E4", "excellent")),
+                                ("Self-assessment", "E4"), '"excellent" is not a self-rating'),
+    "text over the limit": (lambda d: edited(d, _cell("Self-assessment", "F6", "x" * 10_001)),
+                            ("Self-assessment", "F6"), "10001 characters"),
+    "formula": (lambda d: edited(d, _cell("Self-assessment", "F7", "=SUM(1,2)")), ("Self-assessment", "F7"), "formula"),
+    "bad link": (lambda d: edited(d, _cell("Self-assessment", "G8", "Plan | not a link")), ("Self-assessment", "G8"),
+                 "evidence (1)"),
+    "corrupt": (lambda d: d[: len(d) // 2], (None, None), "damaged"),
+    "macro-enabled": (lambda d: _zip_with(d, "xl/vbaProject.bin", b"VBA"), (None, None), "macros"),
+    "password-protected": (lambda d: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096, (None, None), "password"),
+    "not a workbook": (lambda d: b"%PDF-1.4 hello", (None, None), "not an .xlsx workbook"),
+    "over 10 MB": (lambda d: b"PK\x03\x04" + b"\0" * (10 * 1024 * 1024), (None, None), "larger than 10 MB"),
+    "zip bomb": (lambda d: _bomb(), (None, None), "unreasonable size"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_workbook_is_refused_naming_sheet_and_cell_and_nothing_changes(client, world, session, case):
+    make, (sheet, cell), message = CASES[case]
+    base = edited(export(client, world), fill_three)
+    r = send(client, world, make(base))
+    assert r.status_code == 422, r.text
+    errors = r.json()["errors"]
+    assert errors[0]["sheet"] == sheet and errors[0]["cell"] == cell
+    assert any(message in e["msg"] for e in errors), errors
+    assert session.exec(select(SelfAssessmentEntry)).all() == []
+
+
+def test_every_problem_is_listed_in_the_users_language(client, world):
+    def many(wb):
+        ws = wb["Self-assessment"]
+        ws["E2"], ws["E3"], ws["A4"] = "super", "=1", "XX-1"
+    r = send(client, world, edited(export(client, world), many), lang="fr")
+    assert r.status_code == 422
+    cells = [e["cell"] for e in r.json()["errors"]]
+    assert cells == ["E2", "E3", "A4"]
+    assert "n'est pas une auto-évaluation" in r.json()["errors"][0]["msg"]
+    assert "3" in r.json()["detail"] and "rien n'a été modifié" in r.json()["detail"]
+
+
+def test_entry_changed_online_after_export_is_a_conflict(client, world, session):
+    data = edited(export(client, world), fill_three)
+    client.put(f"/api/v1/cycles/{world.cycle.id}/self-assessment/GG-AMB-2", headers=world.auth("host_officer"),
+               json={"self_rating": "above", "description": "Written online meanwhile."})
+    r = send(client, world, data)
+    assert r.status_code == 422 and r.json()["errors"][0]["cell"] == "A3"
+    assert "changed in the service after this workbook was exported" in r.json()["errors"][0]["msg"]
+    assert report(client, world)["GG-AMB-1"]["version"] == 0
+
+
+def test_only_the_host_officer_imports_and_not_after_submission(client, world):
+    data = edited(export(client, world), fill_three)
+    r = client.post(f"/api/v1/cycles/{world.cycle.id}/self-assessment.xlsx", files={"file": ("r.xlsx", data, XLSX)},
+                    headers=world.auth("coordinator"))
+    assert r.status_code == 403
+
+
+def test_import_queries_do_not_grow_with_the_number_of_rows(client, world, engine):
+    def queries(edit):
+        data = edited(export(client, world), edit)
+        seen = []
+        listener = lambda *a: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        assert send(client, world, data).status_code == 200
+        event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    def rows(first, last, text):
+        def edit(wb):
+            for row in range(first, last + 1):
+                wb["Self-assessment"][f"E{row}"] = "at"
+                wb["Self-assessment"][f"F{row}"] = text
+        return edit
+
+    few = queries(rows(2, 4, "Created."))      # 3 new entries
+    many = queries(rows(2, 74, "Updated."))    # 3 updated + 70 new
+    assert many == few + 1  # the update statement; inserts, audit rows: batched
+    assert queries(rows(2, 74, "Again.")) <= many

@@ -1,0 +1,141 @@
+"""The officer's report pages: autosave, the submit step, the read-only report."""
+import re
+
+from sqlmodel import select
+
+from app.self_assessment.tables import SelfAssessment, SelfAssessmentEntry
+from support import browser_login, csrf_of
+
+HTML = {"Accept": "text/html"}
+
+
+def page(world, tail=""):
+    return f"/cycles/{world.cycle.id}/self-assessment{tail}"
+
+
+def fill(session, world, codes_done):
+    for code in codes_done:
+        session.add(SelfAssessmentEntry(cycle_id=world.cycle.id, indicator_code=code, self_rating="at",
+                                        description="Done.", evidence=[], responsible=[]))
+    session.commit()
+
+
+def all_codes(client, world):
+    return re.findall(r'<article class="entry[^"]*" id="([A-Z]{2}-[A-Z]{3}-\d+)"', client.get(page(world)).text)
+
+
+def test_officer_edits_by_pillar_and_dimension_with_texts_in_her_language(client, world, session):
+    browser_login(client, session, world.people["host_officer"])
+    html = client.get(page(world) + "?lang=fr", headers=HTML).text
+    assert "La municipalité adopte un plan stratégique" in html
+    assert html.count(" data-autosave>") == 73 and html.count('enctype="multipart/form-data" class="row upload"') == 73
+    assert html.index('id="pillar-GG"') < html.index('id="pillar-IE"') < html.index('id="pillar-AC"') < html.index('id="pillar-WP"')
+    assert '<progress data-progress max="73" value="0">' in html
+    assert 'src="/static/autosave.js"' in html
+
+
+def test_autosave_answers_json_with_progress_and_refuses_a_stale_version(client, world, session):
+    browser_login(client, session, world.people["host_officer"])
+    csrf = csrf_of(client, page(world))
+    form = {"csrf_token": csrf, "version": "0", "self_rating": "at", "description": "Line one.\r\n\r\nLine two.",
+            "evidence": "Plan | https://www.velmar.example/plan.pdf", "responsible": "Hélène Marchetti | Deputy mayor | Cabinet"}
+    r = client.post(page(world, "/entries/GG-AMB-1"), data=form, headers={"Accept": "application/json"})
+    assert r.status_code == 200
+    assert r.json() == {"version": 1, "complete": True, "completed": 1, "total": 73,
+                        "pillars": {"GG": [1, 24], "IE": [0, 14], "AC": [0, 13], "WP": [0, 22]}}
+    entry = session.exec(select(SelfAssessmentEntry)).one()
+    assert entry.description == "Line one.\n\nLine two."
+    assert entry.responsible == [{"name": "Hélène Marchetti", "role": "Deputy mayor", "department": "Cabinet"}]
+    stale = client.post(page(world, "/entries/GG-AMB-1"), data={**form, "description": "Other"},
+                        headers={"Accept": "application/json"})
+    assert stale.status_code == 412 and "reload" in stale.json()["detail"]
+    bad = client.post(page(world, "/entries/GG-AMB-1"), data={**form, "version": "1", "evidence": "Plan | ftp://x"},
+                      headers={"Accept": "application/json"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["evidence", 0, "url"]
+    session.expire_all()
+    assert session.exec(select(SelfAssessmentEntry)).one().description == "Line one.\n\nLine two."
+
+
+def test_save_button_without_script_comes_back_to_the_card(client, world, session):
+    browser_login(client, session, world.people["host_officer"])
+    r = client.post(page(world, "/entries/IE-LEA-1"), headers=HTML, follow_redirects=False, data={
+        "csrf_token": csrf_of(client, page(world)), "version": "0", "self_rating": "below", "description": "x"})
+    assert r.status_code == 303 and r.headers["location"].endswith("/self-assessment#IE-LEA-1")
+
+
+def test_submit_step_lists_missing_with_links_then_report_is_read_only(client, world, session):
+    browser_login(client, session, world.people["host_officer"])
+    codes = all_codes(client, world)
+    fill(session, world, codes[:-2])
+    html = client.get(page(world, "/submit"), headers=HTML).text
+    assert f'href="{page(world)}#{codes[-2]}"' in html and f'href="{page(world)}#{codes[-1]}"' in html
+    assert "Submit the initial report</button>" not in html
+    csrf = csrf_of(client, page(world))
+    refused = client.post(page(world, "/submit"), data={"csrf_token": csrf}, headers=HTML)
+    assert refused.status_code == 409 and codes[-1] in refused.text
+    fill(session, world, codes[-2:])
+    assert "Submit the initial report</button>" in client.get(page(world, "/submit")).text
+    done = client.post(page(world, "/submit"), data={"csrf_token": csrf}, headers=HTML)
+    assert done.status_code == 200 and "data-autosave" not in done.text and "Submitted" in done.text
+    late = client.post(page(world, "/entries/GG-AMB-1"), data={"csrf_token": csrf, "version": "1", "description": "late"},
+                       headers={"Accept": "application/json"})
+    assert late.status_code == 409
+    assert session.get(SelfAssessment, world.cycle.id).status == "submitted"
+
+
+def test_peers_get_the_print_friendly_report_once_submitted(client, world, session):
+    browser_login(client, session, world.people["peer"])
+    assert client.get(page(world), headers=HTML).status_code == 403
+    fill(session, world, all_codes_of_set(session, world))
+    session.add(SelfAssessment(cycle_id=world.cycle.id, status="submitted"))
+    session.commit()
+    html = client.get(page(world), headers=HTML).text
+    assert "data-autosave" not in html and html.count('class="entry read"') == 73
+    assert "Reopen" not in html
+    browser_login(client, session, world.people["outsider"])
+    assert client.get(page(world), headers=HTML).status_code == 404
+
+
+def test_coordinator_reopens_from_the_report_page(client, world, session):
+    fill(session, world, all_codes_of_set(session, world))
+    session.add(SelfAssessment(cycle_id=world.cycle.id, status="submitted"))
+    session.commit()
+    browser_login(client, session, world.people["coordinator"])
+    html = client.get(page(world), headers=HTML).text
+    assert "Reopen for the host city" in html
+    r = client.post(page(world, "/reopen"), data={"csrf_token": csrf_of(client, page(world))}, follow_redirects=False)
+    assert r.status_code == 303
+    session.expire_all()
+    assert session.get(SelfAssessment, world.cycle.id).status == "draft"
+
+
+def test_import_on_the_page_lists_problems_with_cells(client, world, session):
+    browser_login(client, session, world.people["host_officer"])
+    r = client.post(page(world, "/import"), data={"csrf_token": csrf_of(client, page(world))},
+                    files={"file": ("r.xlsx", b"not a workbook", "application/octet-stream")}, headers=HTML)
+    assert r.status_code == 422 and "The file is not an .xlsx workbook." in r.text
+
+
+def all_codes_of_set(session, world):
+    from app.indicators.service import get_set
+
+    return [i.code for i in get_set(session, world.cycle.indicator_set_version).indicators]
+
+
+def test_report_page_queries_do_not_grow_with_the_entries(client, world, session, engine):
+    from sqlalchemy import event
+
+    browser_login(client, session, world.people["host_officer"])
+
+    def count():
+        seen = []
+        listener = lambda *a: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        assert client.get(page(world), headers=HTML).status_code == 200
+        event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    count()
+    empty = count()
+    fill(session, world, all_codes_of_set(session, world)[:-1])
+    assert count() == empty
