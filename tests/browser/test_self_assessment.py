@@ -1,0 +1,78 @@
+"""The host officer's journey: fill three indicators, close the page, come back, submit."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from app.cycles.tables import Cycle, CycleMember
+from app.indicators.service import current_version, get_set
+from app.self_assessment.tables import SelfAssessment, SelfAssessmentEntry
+from test_login_and_benchmark import log_in
+
+LEFT = ["GG-AMB-1", "IE-IMP-2", "WP-EVA-4"]
+
+
+@pytest.fixture
+def cycle(browser_db, people):
+    """A cycle whose report is done but for three indicators, the officer as host."""
+    with Session(browser_db, expire_on_commit=False) as session:
+        version = current_version(session)
+        cycle = Cycle(title="Velmar browser test", host_city_id=people.city.id, indicator_set_version=version)
+        session.add(cycle)
+        session.commit()
+        session.add(CycleMember(cycle_id=cycle.id, user_id=people.host_officer.id, role="host_officer"))
+        for ind in get_set(session, version).indicators:
+            if ind.code not in LEFT:
+                session.add(SelfAssessmentEntry(cycle_id=cycle.id, indicator_code=ind.code, self_rating="at",
+                                                description="Prepared earlier.", evidence=[], responsible=[]))
+        session.commit()
+    return cycle
+
+
+def test_officer_fills_three_closes_the_page_comes_back_and_submits(page: Page, people, cycle, browser_db):
+    log_in(page, people.host_officer.email, people.password)
+    report = f"/cycles/{cycle.id}/self-assessment"
+    page.goto(report)
+    expect(page.locator("[data-progress-text]")).to_have_text("70 of 73 indicators done")
+    for n, code in enumerate(LEFT):
+        card = page.locator(f"article[id='{code}']")
+        card.get_by_label("below the benchmark" if n == 0 else "above the benchmark").check()
+        card.get_by_label("Description of policy and practice").fill(f"Velmar's practice for {code}.\n\nSecond paragraph.")
+        if n == 0:
+            card.get_by_label("Responsible people").fill("Hélène Marchetti | Deputy mayor | Mayor's office")
+        expect(card.locator("[data-status]")).to_contain_text("Saved", timeout=10_000)
+    expect(page.locator("[data-progress-text]")).to_have_text("73 of 73 indicators done")
+    expect(page.locator("[data-pillar-text='WP']")).to_have_text("22/22")
+
+    page.goto("about:blank")  # the tab is closed; nothing was submitted by hand
+    page.goto(report)
+    first = page.locator("article[id='GG-AMB-1']")
+    expect(first.get_by_label("Description of policy and practice")).to_have_value(
+        "Velmar's practice for GG-AMB-1.\n\nSecond paragraph.")
+    expect(first.get_by_label("below the benchmark")).to_be_checked()
+    expect(first.get_by_label("Responsible people")).to_have_value("Hélène Marchetti | Deputy mayor | Mayor's office")
+
+    page.get_by_role("link", name="Check and submit").click()
+    page.get_by_role("button", name="Submit the initial report").click()
+    expect(page.locator(".badge")).to_have_text("Submitted")
+    expect(page.locator("form[data-autosave]")).to_have_count(0)
+    expect(page.locator("article[id='WP-EVA-4']")).to_contain_text("above the benchmark")
+    with Session(browser_db) as session:
+        assert session.get(SelfAssessment, cycle.id).status == "submitted"
+        entry = session.exec(select(SelfAssessmentEntry).where(SelfAssessmentEntry.cycle_id == cycle.id,
+                                                               SelfAssessmentEntry.indicator_code == "IE-IMP-2")).one()
+        assert entry.self_rating == "above" and entry.description.startswith("Velmar's practice for IE-IMP-2.")
+
+
+def test_typing_then_closing_at_once_still_saves(page: Page, people, cycle, browser_db):
+    """The pending change is sent when the page goes away, before the autosave delay."""
+    log_in(page, people.host_officer.email, people.password)
+    page.goto(f"/cycles/{cycle.id}/self-assessment")
+    page.locator("article[id='IE-IMP-2']").get_by_label("Description of policy and practice").fill("Typed and left.")
+    page.goto("about:blank")
+    page.wait_for_timeout(1500)
+    with Session(browser_db) as session:
+        entry = session.exec(select(SelfAssessmentEntry).where(SelfAssessmentEntry.cycle_id == cycle.id,
+                                                               SelfAssessmentEntry.indicator_code == "IE-IMP-2")).first()
+    assert entry is not None and entry.description == "Typed and left."
