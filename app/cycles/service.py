@@ -190,6 +190,8 @@ def change_phase(session: Session, actor: User, role: CycleRole | None, cycle: C
         raise Forbidden(N_("Only a coordinator may return a cycle to an earlier phase."))
     if abs(step) > 1:
         raise Conflict(N_("A cycle moves one phase at a time, to the phase just after (or, for a coordinator, just before) the current one."))
+    if current == Phase.SELF_ASSESSMENT and step > 0 and not _report_submitted(session, cycle):
+        raise Conflict(N_("The host city has not submitted its initial report yet: the peers would have nothing to review."))
     before = snapshot(cycle)
     cycle.phase = target.value
     cycle.version += 1
@@ -198,3 +200,10 @@ def change_phase(session: Session, actor: User, role: CycleRole | None, cycle: C
     session.commit()
     return cycle
 
+
+
+def _report_submitted(session: Session, cycle: Cycle) -> bool:
+    from app.self_assessment.tables import SelfAssessment
+
+    header = session.get(SelfAssessment, cycle.id)
+    return header is not None and header.status == "submitted"

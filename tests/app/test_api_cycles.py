@@ -4,6 +4,7 @@ from sqlmodel import select
 from app.audit.tables import AuditEntry
 from app.cycles.tables import Cycle, CycleMember
 from app.people.tables import User
+from support import submit_report
 
 
 def create_cycle(client, world, **extra):
@@ -72,7 +73,17 @@ def phase(client, world, role, target, **headers):
                        headers={**world.auth(role), **headers})
 
 
+def test_cycle_leaves_self_assessment_only_once_the_report_is_submitted(client, world, session):
+    r = phase(client, world, "coordinator", "preparatory_review")
+    assert r.status_code == 409 and "initial report" in r.json()["detail"]
+    session.expire_all()
+    assert session.get(Cycle, world.cycle.id).phase == "self_assessment"
+    submit_report(session, world.cycle)
+    assert phase(client, world, "coordinator", "preparatory_review").status_code == 200
+
+
 def test_phase_moves_one_step_forward_with_team_leader_from_preparatory_review(client, world, session):
+    submit_report(session, world.cycle)
     assert phase(client, world, "team_leader", "preparatory_review").status_code == 403
     assert phase(client, world, "coordinator", "visit").status_code == 409  # two steps
     r = phase(client, world, "coordinator", "preparatory_review")
@@ -88,6 +99,7 @@ def test_phase_moves_one_step_forward_with_team_leader_from_preparatory_review(c
 
 
 def test_published_cycle_is_frozen(client, world, session):
+    submit_report(session, world.cycle)
     for target in ("preparatory_review", "visit", "reporting", "published"):
         assert phase(client, world, "coordinator", target).status_code == 200
     assert phase(client, world, "coordinator", "reporting").status_code == 409

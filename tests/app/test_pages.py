@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
 from app.people.tables import City, User
-from support import browser_login, csrf_of
+from support import browser_login, csrf_of, submit_report
 
 HTML = {"Accept": "text/html"}
 
@@ -86,6 +86,7 @@ def test_cycle_created_and_team_built_through_pages(client, world, session):
 
 
 def test_phase_button_with_stale_version_is_refused(client, world, session):
+    submit_report(session, world.cycle)
     csrf = as_coordinator(client, session, world, f"/cycles/{world.cycle.id}")
     r = client.post(f"/cycles/{world.cycle.id}/phase", headers=HTML,
                     data={"phase": "preparatory_review", "version": "0", "csrf_token": csrf})

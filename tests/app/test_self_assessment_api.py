@@ -122,10 +122,15 @@ def test_only_the_host_officer_writes(client, world):
     assert put(client, world, "GG-AMB-1", role="outsider").status_code == 404
 
 
-def test_no_writes_after_the_self_assessment_phase(client, world):
-    client.post(f"/api/v1/cycles/{world.cycle.id}/phase", json={"phase": "preparatory_review"},
-                headers=world.auth("coordinator"))
+def test_no_writes_or_reopening_after_the_self_assessment_phase(client, world, session):
+    from support import submit_report
+
+    submit_report(session, world.cycle)
+    assert client.post(f"/api/v1/cycles/{world.cycle.id}/phase", json={"phase": "preparatory_review"},
+                       headers=world.auth("coordinator")).status_code == 200
     r = put(client, world, "GG-AMB-1")
+    assert r.status_code == 409 and "self-assessment phase" in r.json()["detail"]
+    r = client.post(url(world, "/reopen"), headers=world.auth("coordinator"))
     assert r.status_code == 409 and "self-assessment phase" in r.json()["detail"]
 
 
