@@ -10,8 +10,11 @@ SHORT_MAX = 300
 URL_MAX = 2_000
 ITEMS_MAX = 20
 
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX)]
-OptionalShort = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_MAX)]
+# No "|" nor line break in the short fields: the workbook and the form write a list as
+# one item per line, fields separated by " | ", and must read it back without loss.
+ONE_LINE = r"^[^|\r\n]*$"
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX, pattern=ONE_LINE)]
+OptionalShort = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_MAX, pattern=ONE_LINE)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=URL_MAX,
                                        pattern=r"^(https?://\S+|/api/v1/cycles/\d+/documents/\d+)$")]
 
@@ -35,7 +38,8 @@ class EntryWrite(_In):
     """A whole entry (PUT replaces it): fields left out become empty."""
 
     self_rating: SelfRating | None = None
-    description: Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX)] = ""
+    #: Paragraphs kept; spaces around the whole text dropped (as a spreadsheet cell would).
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=DESCRIPTION_MAX)] = ""
     evidence: list[Evidence] = Field(default_factory=list, max_length=ITEMS_MAX)
     responsible: list[Responsible] = Field(default_factory=list, max_length=ITEMS_MAX)
 

@@ -73,6 +73,8 @@ def test_unknown_code_is_404(client, world):
     ({"evidence": [{"title": "No link", "url": "javascript:alert(1)"}]}, ["evidence", 0, "url"]),
     ({"evidence": [{"title": "", "url": "https://a.example"}]}, ["evidence", 0, "title"]),
     ({"responsible": [{"role": "Head"}]}, ["responsible", 0, "name"]),
+    ({"responsible": [{"name": "A | B"}]}, ["responsible", 0, "name"]),
+    ({"evidence": [{"title": "Two\nlines", "url": "https://a.example"}]}, ["evidence", 0, "title"]),
     ({"unknown": 1}, ["unknown"]),
 ])
 def test_bad_entry_is_422_naming_the_field_and_changes_nothing(client, world, session, body, loc):
