@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from benchmark.scales import CycleRole
 
+from app.ids import PathId
 from app.auth import permissions
 from app.auth.service import API, WEB, user_for_token
 from app.cycles.tables import Cycle
@@ -67,7 +68,7 @@ def reader(request: Request, session: SessionDep, token: Annotated[str | None, D
     return user
 
 
-def reader_cycle(cycle_id: int, session: SessionDep, user: Annotated[User, Depends(reader)]) -> "CycleAccess":
+def reader_cycle(cycle_id: PathId, session: SessionDep, user: Annotated[User, Depends(reader)]) -> "CycleAccess":
     return cycle_access(session, user, cycle_id)
 
 
@@ -103,7 +104,7 @@ class CycleAccess:
     role: CycleRole | None
 
 
-def cycle_access(session: Session, user: User, cycle_id: int) -> CycleAccess:
+def cycle_access(session: Session, user: User, cycle_id: PathId) -> CycleAccess:
     from app.cycles.service import cycle_with_role
 
     found = cycle_with_role(session, cycle_id, user.id)
@@ -112,11 +113,11 @@ def cycle_access(session: Session, user: User, cycle_id: int) -> CycleAccess:
     return CycleAccess(found[0], user, found[1])
 
 
-def api_cycle(cycle_id: int, session: SessionDep, user: ApiUser) -> CycleAccess:
+def api_cycle(cycle_id: PathId, session: SessionDep, user: ApiUser) -> CycleAccess:
     return cycle_access(session, user, cycle_id)
 
 
-def page_cycle(cycle_id: int, session: SessionDep, user: PageUser) -> CycleAccess:
+def page_cycle(cycle_id: PathId, session: SessionDep, user: PageUser) -> CycleAccess:
     return cycle_access(session, user, cycle_id)
 
 

@@ -43,6 +43,8 @@ def authenticate(session: Session, settings: Settings, email: str, password: str
     sees the same count; while locked out even the right password is refused.
     """
     email = normalize_email(email)
+    if "\x00" in email or "\x00" in password:  # no account can match; PostgreSQL refuses NUL
+        raise Unauthorized(BAD_CREDENTIALS, headers={"WWW-Authenticate": "Bearer"})
     failures, oldest = _recent_failures(session, email, settings)
     if failures >= settings.login_max_failures:
         retry = as_utc(oldest) + timedelta(minutes=settings.login_window_minutes) - utcnow()

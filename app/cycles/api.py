@@ -3,6 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
+from app.ids import PathId
 from app.auth.deps import ApiCoordinator, ApiCycle, ApiUser, SessionDep
 from app.cycles import service
 from app.cycles.schemas import CycleCreate, CyclePublic, CycleUpdate, MemberCreate, MemberPublic, PhaseChange
@@ -56,7 +57,7 @@ def add_member(access: ApiCycle, data: MemberCreate, session: SessionDep, actor:
 
 
 @router.delete("/cycles/{cycle_id}/members/{user_id}", response_model=CyclePublic)
-def remove_member(access: ApiCycle, user_id: int, session: SessionDep, actor: ApiCoordinator, response: Response):
+def remove_member(access: ApiCycle, user_id: PathId, session: SessionDep, actor: ApiCoordinator, response: Response):
     service.remove_member(session, actor, access.cycle, user_id)
     return _answer(session, access.cycle, actor, response)
 

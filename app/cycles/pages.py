@@ -6,6 +6,7 @@ from fastapi import APIRouter, Form, Request
 
 from benchmark.scales import CycleRole, Phase
 
+from app.ids import PathId
 from app.auth import permissions
 from app.auth.deps import PageCoordinator, PageCycle, PageUser, SessionDep
 from app.cycles import service
@@ -87,7 +88,7 @@ def add_member(request: Request, session: SessionDep, access: PageCycle, actor: 
 
 
 @router.post("/cycles/{cycle_id}/members/{user_id}/remove")
-def remove_member(request: Request, session: SessionDep, access: PageCycle, actor: PageCoordinator, user_id: int):
+def remove_member(request: Request, session: SessionDep, access: PageCycle, actor: PageCoordinator, user_id: PathId):
     return _form_action(request, session, access, lambda: service.remove_member(session, actor, access.cycle, user_id))
 
 

@@ -2,41 +2,40 @@
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, StringConstraints
 
 from benchmark.scales import CycleRole, Phase
+
+from app.ids import BodyId
+from app.schemas import Input
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CycleCreate(_In):
+class CycleCreate(Input):
     title: Title
-    host_city_id: int
+    host_city_id: BodyId
     indicator_set_version: str | None = None
     deadlines: dict[Phase, date] = {}
 
 
-class CycleUpdate(_In):
-    title: Title | None = None
+class CycleUpdate(Input):
+    title: Title = None  # left out: unchanged; null: refused
     #: Replaces the deadlines of the phases named; ``null`` removes one.
     deadlines: dict[Phase, date | None] | None = None
 
 
-class MemberCreate(_In):
-    user_id: int
+class MemberCreate(Input):
+    user_id: BodyId
     role: CycleRole
 
 
-class PhaseChange(_In):
+class PhaseChange(Input):
     phase: Phase
 
 
 class MemberPublic(BaseModel):
-    user_id: int
+    user_id: BodyId
     role: CycleRole
     full_name: str
     city_id: int | None
@@ -45,7 +44,7 @@ class MemberPublic(BaseModel):
 class CyclePublic(BaseModel):
     id: int
     title: str
-    host_city_id: int
+    host_city_id: BodyId
     host_city_name: str
     indicator_set_version: str
     phase: Phase

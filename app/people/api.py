@@ -3,6 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
+from app.ids import PathId
 from app.auth import permissions
 from app.auth.deps import ApiCoordinator, ApiUser, SessionDep
 from app.errors import NotFound
@@ -37,14 +38,14 @@ def create_city(data: CityCreate, session: SessionDep, actor: ApiCoordinator, re
 
 
 @router.get("/cities/{city_id}", response_model=CityPublic)
-def get_city(city_id: int, session: SessionDep, _user: ApiUser, response: Response):
+def get_city(city_id: PathId, session: SessionDep, _user: ApiUser, response: Response):
     city = service.get_city(session, city_id)
     set_etag(response, city.version)
     return _city(city)
 
 
 @router.patch("/cities/{city_id}", response_model=CityPublic)
-def update_city(city_id: int, data: CityUpdate, session: SessionDep, actor: ApiCoordinator, response: Response,
+def update_city(city_id: PathId, data: CityUpdate, session: SessionDep, actor: ApiCoordinator, response: Response,
                 if_match: IfMatch = None):
     city = service.update_city(session, actor.id, city_id, data, if_match)
     set_etag(response, city.version)
@@ -64,7 +65,7 @@ def create_user(data: UserCreate, session: SessionDep, actor: ApiCoordinator, re
 
 
 @router.get("/users/{user_id}", response_model=UserPublic)
-def get_user(user_id: int, session: SessionDep, caller: ApiUser, response: Response):
+def get_user(user_id: PathId, session: SessionDep, caller: ApiUser, response: Response):
     if not permissions.can_view_user(caller, user_id):
         raise NotFound(N_("No person %(id)s."), id=user_id)
     user = service.get_user(session, user_id)
@@ -73,7 +74,7 @@ def get_user(user_id: int, session: SessionDep, caller: ApiUser, response: Respo
 
 
 @router.patch("/users/{user_id}", response_model=UserPublic)
-def update_user(user_id: int, data: UserUpdate, session: SessionDep, actor: ApiCoordinator, response: Response,
+def update_user(user_id: PathId, data: UserUpdate, session: SessionDep, actor: ApiCoordinator, response: Response,
                 if_match: IfMatch = None):
     user = service.update_user(session, actor.id, user_id, data, if_match)
     set_etag(response, user.version)

@@ -1,6 +1,7 @@
 """The coordinator's pages for cities and people."""
 from fastapi import APIRouter, Request
 
+from app.ids import PathId
 from app.auth.deps import PageCoordinator, SessionDep
 from app.errors import DomainError
 from app.people import service
@@ -32,7 +33,7 @@ async def create_city(request: Request, session: SessionDep, actor: PageCoordina
 
 
 @router.post("/admin/cities/{city_id}")
-async def update_city(request: Request, session: SessionDep, actor: PageCoordinator, city_id: int):
+async def update_city(request: Request, session: SessionDep, actor: PageCoordinator, city_id: PathId):
     form = dict(await request.form())
     try:
         data = parse_form(CityUpdate, {k: form.get(k, "") for k in ("name", "country")})
@@ -77,7 +78,7 @@ async def create_person(request: Request, session: SessionDep, actor: PageCoordi
 
 
 @router.post("/admin/people/{user_id}/invite")
-def reinvite(request: Request, session: SessionDep, actor: PageCoordinator, user_id: int):
+def reinvite(request: Request, session: SessionDep, actor: PageCoordinator, user_id: PathId):
     try:
         invite = service.new_invitation(session, get_settings(), actor.id, user_id)
     except DomainError as exc:
@@ -88,7 +89,7 @@ def reinvite(request: Request, session: SessionDep, actor: PageCoordinator, user
 
 
 @router.post("/admin/people/{user_id}")
-async def update_person(request: Request, session: SessionDep, actor: PageCoordinator, user_id: int):
+async def update_person(request: Request, session: SessionDep, actor: PageCoordinator, user_id: PathId):
     form = dict(await request.form())
     try:
         data = parse_form(UserUpdate, {"full_name": form.get("full_name", ""), "city_id": form.get("city_id") or None,

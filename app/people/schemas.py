@@ -1,7 +1,10 @@
 """The API's shapes for cities and people; the tables are never returned as such."""
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
+
+from app.ids import BodyId
+from app.schemas import Input
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=320,
@@ -11,18 +14,16 @@ Password = Annotated[str, StringConstraints(min_length=MIN_PASSWORD, max_length=
 Language = Annotated[str, StringConstraints(pattern=r"^(fr|en)$")]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CityCreate(_In):
+class CityCreate(Input):
     name: Name
     country: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
-class CityUpdate(_In):
-    name: Name | None = None
-    country: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+# In updates, a field left out keeps its value; ``null`` is refused where the field
+# cannot be empty (the default None is not validated, an explicit null is).
+class CityUpdate(Input):
+    name: Name = None
+    country: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = None
 
 
 class CityPublic(BaseModel):
@@ -32,20 +33,20 @@ class CityPublic(BaseModel):
     version: int
 
 
-class UserCreate(_In):
+class UserCreate(Input):
     email: Email
     full_name: Name
     #: Without a password the answer carries a one-time link for the person to set one.
     password: Password | None = None
-    city_id: int | None = Field(description="The person's city; only a coordinator may have none.")
+    city_id: BodyId | None = Field(description="The person's city; only a coordinator may have none.")
     is_coordinator: bool = False
     language: Language | None = None
 
 
-class UserUpdate(_In):
-    full_name: Name | None = None
-    city_id: int | None = None
-    is_active: bool | None = None
+class UserUpdate(Input):
+    full_name: Name = None
+    city_id: BodyId | None = None
+    is_active: bool = None
     language: Language | None = None
 
 

@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Header, Request, Response, UploadFile
 
+from app.ids import PathId
 from app.auth.deps import ApiCycle, ReaderCycle, SessionDep
 from app.errors import request_language
 from app.etag import set_etag
@@ -47,7 +48,7 @@ async def upload_document(access: ApiCycle, session: SessionDep, file: Annotated
 
 
 @router.get("/cycles/{cycle_id}/documents/{document_id}")
-def download_document(access: ReaderCycle, document_id: int, session: SessionDep):
+def download_document(access: ReaderCycle, document_id: PathId, session: SessionDep):
     """Only to those who may read the report; always as a download, never rendered inline."""
     service.readable_report(session, access.user, access.role, access.cycle)
     doc = service.get_document(session, access.cycle, document_id)

@@ -1,9 +1,11 @@
 """The API's shapes for the initial report, with the limits of every field."""
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from benchmark.scales import SelfRating
+
+from app.schemas import Input
 
 DESCRIPTION_MAX = 10_000
 SHORT_MAX = 300
@@ -19,22 +21,18 @@ Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=URL_MAX
                                        pattern=r"^(https?://\S+|/api/v1/cycles/\d+/documents/\d+)$")]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Evidence(_In):
+class Evidence(Input):
     title: Short
     url: Url
 
 
-class Responsible(_In):
+class Responsible(Input):
     name: Short
     role: OptionalShort = ""
     department: OptionalShort = ""
 
 
-class EntryWrite(_In):
+class EntryWrite(Input):
     """A whole entry (PUT replaces it): fields left out become empty."""
 
     self_rating: SelfRating | None = None

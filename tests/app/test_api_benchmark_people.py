@@ -129,3 +129,12 @@ def test_errors_in_french_for_a_french_speaker(client, world):
                     headers={**world.auth("coordinator"), "Accept-Language": "fr"})
     assert r.status_code == 409
     assert "existe déjà" in r.json()["detail"]
+
+
+def test_null_for_a_required_field_is_422_and_changes_nothing(client, world, session):
+    r = client.patch(f"/api/v1/users/{world.people['peer'].id}", json={"full_name": None}, headers=world.auth("coordinator"))
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["full_name"]
+    r = client.patch(f"/api/v1/cities/{world.host_city.id}", json={"name": None}, headers=world.auth("coordinator"))
+    assert r.status_code == 422
+    session.expire_all()
+    assert session.get(User, world.people["peer"].id).full_name == "Giulia Peer"

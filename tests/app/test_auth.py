@@ -160,3 +160,11 @@ def test_two_service_instances_share_sessions_tokens_and_throttling(engine, worl
             assert token(a if i % 2 else b, "outsider@nordhaven.example", "wrong-password").status_code == 401
         assert token(a, "outsider@nordhaven.example", PASSWORD).status_code == 429
         assert token(b, "outsider@nordhaven.example", PASSWORD).status_code == 429
+
+
+def test_nul_characters_are_refused_not_crashing(client, world):
+    assert token(client, "peer@castelverde.example\x00", PASSWORD).status_code == 401
+    r = client.post("/api/v1/cities", json={"name": "Lu\x00men", "country": "BE"}, headers=world.auth("coordinator"))
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["name"]
+    r = client.get("/api/v1/cycles/99999999999", headers=world.auth("coordinator"))
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["path", "cycle_id"]
