@@ -73,6 +73,25 @@ def _text_cell(ws, row: int, col: int, value: str | None):
     return cell
 
 
+def _row_height(texts_and_widths: list[tuple[str, float]]) -> float:
+    """A height that shows the wrapped texts of a row whole (spreadsheets do not fit rows
+    to wrapped text by themselves); 15 points a line, at most Excel's 409."""
+    lines = 1
+    for text, width in texts_and_widths:
+        per_line = max(1, int(width * 1.15))
+        lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in (text or "").split("\n")))
+    return min(409, 15 * lines + 3)
+
+
+def _print_setup(ws, title_rows: str | None = None) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
 def export_workbook(report: service.Report, lang: str) -> bytes:
     _ = gettext_for(lang)
     wb = Workbook()
@@ -107,6 +126,9 @@ def export_workbook(report: service.Report, lang: str) -> bytes:
             else:
                 cell.fill = _LOCKED_FILL
         validation.add(f"E{row}")
+        ws.row_dimensions[row].height = _row_height([(values[key], width) for key, _label, width in COLUMNS])
+    ws.row_dimensions[1].height = _row_height([(_(label), width) for _key, label, width in COLUMNS])
+    _print_setup(ws, "1:1")
     ws.freeze_panes = "B2"
     ws.protection.sheet = True  # locks code and text; the editable columns are unlocked
     ws.protection.formatColumns = False
@@ -121,6 +143,7 @@ def export_workbook(report: service.Report, lang: str) -> bytes:
 def _instructions(ws, report: service.Report, _) -> None:
     ws.title = INSTRUCTIONS_SHEET
     ws.column_dimensions["A"].width = 100
+    _print_setup(ws)
     fr, en = gettext_for("fr"), gettext_for("en")
     rows = [f"{report.cycle.title} — {report.iset.version}", ""]
     for message in INSTRUCTIONS:
@@ -128,6 +151,7 @@ def _instructions(ws, report: service.Report, _) -> None:
     for n, text in enumerate(rows, start=1):
         cell = _text_cell(ws, n, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[n].height = _row_height([(text, 100)])
         if n == 1 or text in (fr(INSTRUCTIONS[0]), en(INSTRUCTIONS[0])):
             cell.font = Font(bold=True, size=13 if n == 1 else 11)
 
