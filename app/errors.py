@@ -106,14 +106,64 @@ def _respond(request: Request, status: int, detail: str, *, errors=None, extra=N
                         status_code=status, media_type=PROBLEM, headers=headers)
 
 
+ONE_LINE_PATTERN = r"^[^|\r\n]*$"
+
+
+def field_message(err: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A pydantic error as a message id and parameters, so that it reads in the user's
+    language and says what to do (pydantic's own wording is English and technical)."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    last = err["loc"][-1] if err.get("loc") else ""
+    if kind == "missing":
+        return N_("This field is required."), {}
+    if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return N_("This field may not be empty."), {}
+        return N_("At least %(min)s characters."), {"min": ctx.get("min_length")}
+    if kind == "string_too_long":
+        return N_("At most %(max)s characters."), {"max": ctx.get("max_length")}
+    if kind == "too_long":
+        return N_("At most %(max)s items."), {"max": ctx.get("max_length")}
+    if kind == "string_pattern_mismatch":
+        if last == "url":
+            return N_("A link starts with http:// or https:// and has no spaces nor \"|\"."), {}
+        if last == "email":
+            return N_("This is not an e-mail address."), {}
+        if ctx.get("pattern") == ONE_LINE_PATTERN:
+            return N_("No line break nor \"|\" here."), {}
+        return N_("This value does not have the expected form."), {}
+    if kind in ("enum", "literal_error"):
+        return N_("Choose one of: %(expected)s."), {"expected": ctx.get("expected", "")}
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return N_("A whole number is expected."), {}
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return N_("This number is out of range."), {}
+    if kind in ("bool_parsing", "bool_type"):
+        return N_("Yes or no (true or false) is expected."), {}
+    if kind in ("date_parsing", "date_type", "date_from_datetime_parsing"):
+        return N_("A date is expected, as YYYY-MM-DD."), {}
+    if kind == "extra_forbidden":
+        return N_("Unknown field."), {}
+    if kind == "json_invalid":
+        return N_("The request body is not valid JSON."), {}
+    if kind == "control_characters":
+        return N_("Text may not contain control characters."), {}
+    return err["msg"], {}
+
+
+def field_errors(errors: list[dict[str, Any]], drop_body: bool = True) -> list[dict[str, Any]]:
+    """Pydantic errors as ``{"loc", "msg", "params"}`` items, translated when shown."""
+    out = []
+    for err in errors:
+        loc = [p for p in err["loc"] if p != "body" or len(err["loc"]) == 1] if drop_body else list(err["loc"])
+        msg, params = field_message(err)
+        out.append({"loc": loc, "msg": msg, "params": params})
+    return out
+
+
 def validation_errors(exc: RequestValidationError, lang: str) -> list[dict[str, Any]]:
     _ = gettext_for(lang)
-    out = []
-    for err in exc.errors():
-        loc = [p for p in err["loc"] if p != "body" or len(err["loc"]) == 1]
-        message = err["msg"]
-        out.append({"loc": list(loc), "msg": _(message) if lang != "en" else message})
-    return out
+    return [_translated(e, _) for e in field_errors(exc.errors())]
 
 
 def _translated(error: dict[str, Any], _) -> dict[str, Any]:

@@ -1,8 +1,18 @@
-"""The base of every API input: unknown fields refused, and no NUL character in any text
-(PostgreSQL cannot store one; nobody types one)."""
+"""The base of every API input: unknown fields refused, and no control character in any
+text (PostgreSQL cannot store NUL, spreadsheets refuse the others; nobody types them)."""
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(value: Any) -> Any:
+    if isinstance(value, str) and CONTROL.search(value):
+        raise PydanticCustomError("control_characters", "Text may not contain control characters")
+    return value
 
 
 class Input(BaseModel):
@@ -10,7 +20,5 @@ class Input(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("Text may not contain the NUL character")
-        return value
+    def _no_control_characters(cls, value: Any) -> Any:
+        return check_text(value)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from app import labels
 from app.auth.security import csrf_token_for
-from app.errors import DomainError, Forbidden, InvalidInput, _translated, request_language
+from app.errors import DomainError, Forbidden, InvalidInput, _translated, field_errors, request_language
 from app.i18n import LANGUAGES, N_, gettext_for
 from app.settings import get_settings
 
@@ -99,10 +99,8 @@ def parse_form(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput(
-            N_("The request is not valid: see each field's error."),
-            extra={"errors": [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]},
-        ) from None
+        raise InvalidInput(N_("The request is not valid: see each field's error."),
+                           extra={"errors": field_errors(exc.errors(), drop_body=False)}) from None
 
 
 def error_message(request: Request, exc: DomainError) -> tuple[str, list[dict]]:

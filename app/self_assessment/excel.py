@@ -14,6 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
@@ -24,7 +25,7 @@ from benchmark.scales import CycleRole, SelfRating
 from app import labels
 from app.audit.service import record
 from app.cycles.tables import Cycle
-from app.errors import InvalidInput
+from app.errors import InvalidInput, field_message
 from app.i18n import N_, gettext_for
 from app.people.tables import User
 from app.self_assessment import service
@@ -34,6 +35,8 @@ from app.self_assessment.tables import SelfAssessmentEntry
 FORMAT = "inti-cities/self-assessment/1"
 DATA_SHEET, INSTRUCTIONS_SHEET, META_SHEET = "Self-assessment", "Instructions", "_meta"
 WORKBOOK_MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 200  # the header and the indicators, with room to spare
+MAX_COLUMNS = 20
 UNZIPPED_MAX_BYTES = 100 * 1024 * 1024
 RATIO_MAX = 200
 #: (key, header message id, width)
@@ -67,6 +70,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 def _text_cell(ws, row: int, col: int, value: str | None):
     """A cell holding ``value`` as text, never as a formula, whatever it starts with."""
     cell = ws.cell(row=row, column=col)
+    value = ILLEGAL_CHARACTERS_RE.sub("", value) if value else value
     cell.value = value if value else None
     if value:
         cell.data_type = "s"
@@ -231,48 +235,73 @@ def _rating_lookup() -> dict[str, str]:
     return lookup
 
 
+def _sheet(wb, name: str):
+    ws = wb[name] if name in wb.sheetnames else None
+    if ws is None or not hasattr(ws, "iter_rows"):  # a chartsheet has no cells
+        _fail(N_("This is not a self-assessment workbook exported by this service (sheet %(sheet)s is missing)."),
+              sheet=name)
+    return ws
+
+
 def read_workbook(data: bytes, cycle: Cycle, report: service.Report,
                   documents: set[int]) -> tuple[dict[str, EntryWrite], dict[str, int]]:
-    """The entries a workbook holds, by code, and the versions it was exported from; or 422."""
+    """The entries a workbook holds, by code, and the versions it was exported from; or 422.
+
+    Read in openpyxl's read-only (streaming) mode and only within MAX_ROWS x MAX_COLUMNS:
+    a tiny file naming a far-away cell must not make the parser build a million cells."""
     _check_file(data)
     try:
-        wb = load_workbook(BytesIO(data), data_only=False)
+        wb = load_workbook(BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on a damaged file
         _fail(N_("The file is damaged: it cannot be opened as an .xlsx workbook."))
+    try:
+        meta_ws, data_ws = _sheet(wb, META_SHEET), _sheet(wb, DATA_SHEET)
+        meta = {}
+        for n, row in enumerate(meta_ws.iter_rows(max_row=MAX_ROWS, max_col=2, values_only=True), start=1):
+            if row and row[0] is not None:
+                meta[_text(row[0])] = (_text(row[1] if len(row) > 1 else None), f"B{n}")
+        _check_meta(meta, cycle, report)
+        exported = {k: int(v) for k, (v, _c) in meta.items()
+                    if k in report.iset.by_code() and v.isascii() and v.isdigit()}
+        problems = _Problems()
+        entries = _read_rows(data_ws, cycle, report, documents, problems)
+        problems.raise_if_any()
+        return entries, exported
+    finally:
+        wb.close()
+
+
+def _check_meta(meta: dict[str, tuple[str, str]], cycle: Cycle, report: service.Report) -> None:
+    """Wrong workbook: one problem, before any row is read (its rows would mean nothing here)."""
+    value = lambda key: meta.get(key, ("", "B1"))  # noqa: E731
+    if value("format")[0] != FORMAT:
+        _fail(N_("This is not a self-assessment workbook exported by this service."))
     problems = _Problems()
-    if META_SHEET not in wb.sheetnames or DATA_SHEET not in wb.sheetnames:
-        _fail(N_("This is not a self-assessment workbook exported by this service (sheet %(sheet)s is missing)."),
-              sheet=META_SHEET if META_SHEET not in wb.sheetnames else DATA_SHEET)
-    meta = {_text(r[0].value): (_text(r[1].value), r[1].coordinate) for r in wb[META_SHEET].iter_rows(max_col=2)
-            if r[0].value}
-    if meta.get("format", ("",))[0] != FORMAT:
-        problems.add(META_SHEET, "B1", N_("This is not a self-assessment workbook exported by this service."))
-    elif meta.get("cycle_id", ("",))[0] != str(cycle.id):
-        problems.add(META_SHEET, meta.get("cycle_id", ("", "B2"))[1],
+    if value("cycle_id")[0] != str(cycle.id):
+        problems.add(META_SHEET, value("cycle_id")[1],
                      N_("This workbook belongs to review cycle %(other)s, not to this one (%(this)s)."),
-                     other=meta.get("cycle_id", ("?",))[0] or "?", this=cycle.id)
-    elif meta.get("indicator_set_version", ("",))[0] != report.iset.version:
-        problems.add(META_SHEET, meta.get("indicator_set_version", ("", "B3"))[1],
+                     other=value("cycle_id")[0] or "?", this=cycle.id)
+    elif value("indicator_set_version")[0] != report.iset.version:
+        problems.add(META_SHEET, value("indicator_set_version")[1],
                      N_("This workbook uses indicator set %(other)s; this cycle uses %(this)s."),
-                     other=meta.get("indicator_set_version", ("?",))[0] or "?", this=report.iset.version)
+                     other=value("indicator_set_version")[0] or "?", this=report.iset.version)
     problems.raise_if_any()
-    exported = {k: int(v) for k, (v, _c) in meta.items() if k in report.iset.by_code() and v.isdigit()}
-    entries = _read_rows(wb[DATA_SHEET], cycle, report, documents, problems)
-    problems.raise_if_any()
-    return entries, exported
 
 
 def _read_rows(ws, cycle: Cycle, report: service.Report, documents: set[int],
                problems: _Problems) -> dict[str, EntryWrite]:
+    """Every row's entry; every problem of every row goes to ``problems``."""
     headers = {}
     for lang in ("fr", "en"):
         _ = gettext_for(lang)
         headers.update({_(label).casefold(): key for key, label, _w in COLUMNS})
+    rows = ws.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS)
+    first = next(rows, ())
     columns = {}
-    for cell in ws[1]:
+    for n, cell in enumerate(first):
         key = headers.get(_text(cell.value).casefold())
         if key:
-            columns[key] = cell.column - 1
+            columns[key] = n
     for key, label, _w in COLUMNS:
         if key not in columns and (key in EDITABLE or key == "code"):
             problems.add(DATA_SHEET, "1", N_("The column \"%(column)s\" is missing from the first row."),
@@ -282,63 +311,71 @@ def _read_rows(ws, cycle: Cycle, report: service.Report, documents: set[int],
     ratings = _rating_lookup()
     seen: dict[str, str] = {}
     entries: dict[str, EntryWrite] = {}
-    for row in ws.iter_rows(min_row=2):
+    for number, row in enumerate(rows, start=2):
+        if number > MAX_ROWS:
+            if any(c.value is not None for c in row):
+                problems.add(DATA_SHEET, f"A{number}", N_("The sheet has more rows than indicators: at most %(n)s are read."),
+                             n=MAX_ROWS - 1)
+            break
         if all(c.value is None for c in row):
             continue
-        formulas = [c for c in row if c.data_type == "f"]
-        for c in formulas:
-            problems.add(DATA_SHEET, c.coordinate, N_("The cell holds a formula; type the text itself."))
+        at = lambda key: f"{get_column_letter(columns[key] + 1)}{number}"  # noqa: E731
+        value = lambda key: _text(row[columns[key]].value) if columns[key] < len(row) else ""  # noqa: E731
+        formulas = [n for n, c in enumerate(row) if c.data_type == "f"]
+        for n in formulas:
+            problems.add(DATA_SHEET, f"{get_column_letter(n + 1)}{number}",
+                         N_("The cell holds a formula; type the text itself."))
         if formulas:
             continue
-        cell = lambda key: row[columns[key]] if columns[key] < len(row) else None  # noqa: E731
-        code_cell = cell("code")
-        code = _text(code_cell.value if code_cell else None)
-        where = code_cell.coordinate if code_cell else f"A{row[0].row}"
+        code = value("code")
         if code not in known:
-            problems.add(DATA_SHEET, where, N_("Unknown indicator code \"%(code)s\"."), code=code)
+            problems.add(DATA_SHEET, at("code"), N_("Unknown indicator code \"%(code)s\"."), code=code)
             continue
         if code in seen:
-            problems.add(DATA_SHEET, where, N_("Indicator %(code)s appears twice (first in %(first)s)."),
+            problems.add(DATA_SHEET, at("code"), N_("Indicator %(code)s appears twice (first in %(first)s)."),
                          code=code, first=seen[code])
             continue
-        seen[code] = where
-        fields: dict[str, Any] = {}
-        coords = {}
-        for key in EDITABLE:
-            c = cell(key)
-            coords[key] = c.coordinate if c is not None else where
-            fields[key] = _text(c.value if c is not None else None)
-        rating = fields["self_rating"]
-        if rating and rating.casefold() not in ratings:
-            problems.add(DATA_SHEET, coords["self_rating"],
-                         N_("\"%(value)s\" is not a self-rating: choose below, at or above the benchmark, or leave it empty."),
-                         value=rating)
-            continue
-        if len(fields["description"]) > DESCRIPTION_MAX:
-            problems.add(DATA_SHEET, coords["description"],
-                         N_("The description has %(n)s characters; at most %(max)s are allowed."),
-                         n=len(fields["description"]), max=DESCRIPTION_MAX)
-            continue
-        evidence = service.parse_lines(fields["evidence"], service.EVIDENCE_KEYS)
-        foreign = [e["url"] for e in evidence if service.is_foreign_document(e["url"], cycle, documents)]
-        if foreign:
-            problems.add(DATA_SHEET, coords["evidence"], N_("No uploaded document at %(url)s in this cycle."),
-                         url=foreign[0])
-            continue
-        try:
-            entries[code] = EntryWrite(
-                self_rating=ratings[rating.casefold()] if rating else None,
-                description=fields["description"],
-                evidence=evidence,
-                responsible=service.parse_lines(fields["responsible"], service.RESPONSIBLE_KEYS),
-            )
-        except ValidationError as exc:
-            for err in exc.errors():
-                key = err["loc"][0]
-                line = f" ({err['loc'][1] + 1})" if len(err["loc"]) > 1 and isinstance(err["loc"][1], int) else ""
-                problems.add(DATA_SHEET, coords.get(key, where), N_("%(field)s%(line)s: %(error)s"),
-                             field=key, line=line, error=err["msg"])
+        seen[code] = at("code")
+        entry = _row_entry({key: value(key) for key in EDITABLE}, {key: at(key) for key in EDITABLE},
+                           cycle, documents, ratings, problems)
+        if entry is not None:
+            entries[code] = entry
     return entries
+
+
+def _row_entry(fields: dict[str, str], cells: dict[str, str], cycle: Cycle, documents: set[int],
+               ratings: dict[str, str], problems: _Problems) -> EntryWrite | None:
+    """One row's entry, or None after reporting each of its problems."""
+    before = len(problems.items)
+    rating = fields["self_rating"]
+    if rating and rating.casefold() not in ratings:
+        problems.add(DATA_SHEET, cells["self_rating"],
+                     N_("\"%(value)s\" is not a self-rating: choose below, at or above the benchmark, or leave it empty."),
+                     value=rating)
+    if len(fields["description"]) > DESCRIPTION_MAX:
+        problems.add(DATA_SHEET, cells["description"],
+                     N_("The description has %(n)s characters; at most %(max)s are allowed."),
+                     n=len(fields["description"]), max=DESCRIPTION_MAX)
+    evidence = service.parse_lines(fields["evidence"], service.EVIDENCE_KEYS)
+    for item in evidence:
+        if service.is_foreign_document(item["url"], cycle, documents):
+            problems.add(DATA_SHEET, cells["evidence"], N_("No uploaded document at %(url)s in this cycle."),
+                         url=item["url"])
+    try:
+        entry = EntryWrite(
+            self_rating=ratings.get(rating.casefold()) if rating else None,
+            description=fields["description"][:DESCRIPTION_MAX],
+            evidence=evidence,
+            responsible=service.parse_lines(fields["responsible"], service.RESPONSIBLE_KEYS),
+        )
+    except ValidationError as exc:
+        for err in exc.errors():
+            if err["loc"][0] in ("self_rating", "description"):
+                continue  # reported above in the workbook's words
+            msg, params = field_message(err)
+            problems.add(DATA_SHEET, cells.get(err["loc"][0], cells["description"]), msg, **params)
+        return None
+    return entry if len(problems.items) == before else None
 
 
 def _same(entry: SelfAssessmentEntry | None, data: EntryWrite) -> bool:

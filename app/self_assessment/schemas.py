@@ -5,20 +5,22 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from benchmark.scales import SelfRating
 
+from app.errors import ONE_LINE_PATTERN
 from app.schemas import Input
 
 DESCRIPTION_MAX = 10_000
 SHORT_MAX = 300
-URL_MAX = 2_000
+URL_MAX = 1_000
 ITEMS_MAX = 20
+#: Evidence items per indicator: all of them fit in one spreadsheet cell (32,767 characters).
+EVIDENCE_MAX = 12
 
 # No "|" nor line break in the short fields: the workbook and the form write a list as
 # one item per line, fields separated by " | ", and must read it back without loss.
-ONE_LINE = r"^[^|\r\n]*$"
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX, pattern=ONE_LINE)]
-OptionalShort = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_MAX, pattern=ONE_LINE)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX, pattern=ONE_LINE_PATTERN)]
+OptionalShort = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_MAX, pattern=ONE_LINE_PATTERN)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=URL_MAX,
-                                       pattern=r"^(https?://\S+|/api/v1/cycles/\d+/documents/\d+)$")]
+                                       pattern=r"^(https?://[^\s|]+|/api/v1/cycles/\d+/documents/\d+)$")]
 
 
 class Evidence(Input):
@@ -38,7 +40,7 @@ class EntryWrite(Input):
     self_rating: SelfRating | None = None
     #: Paragraphs kept; spaces around the whole text dropped (as a spreadsheet cell would).
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=DESCRIPTION_MAX)] = ""
-    evidence: list[Evidence] = Field(default_factory=list, max_length=ITEMS_MAX)
+    evidence: list[Evidence] = Field(default_factory=list, max_length=EVIDENCE_MAX)
     responsible: list[Responsible] = Field(default_factory=list, max_length=ITEMS_MAX)
 
 

@@ -152,6 +152,13 @@ def _bomb():
     return out.getvalue()
 
 
+def _chartsheet(data):
+    def edit(wb):
+        del wb["Self-assessment"]
+        wb.create_chartsheet("Self-assessment")
+    return edited(data, edit)
+
+
 def _cell(sheet, cell, value):
     def edit(wb):
         wb[sheet][cell] = value
@@ -171,7 +178,8 @@ CASES = {
                             ("Self-assessment", "F6"), "10001 characters"),
     "formula": (lambda d: edited(d, _cell("Self-assessment", "F7", "=SUM(1,2)")), ("Self-assessment", "F7"), "formula"),
     "bad link": (lambda d: edited(d, _cell("Self-assessment", "G8", "Plan | not a link")), ("Self-assessment", "G8"),
-                 "evidence (1)"),
+                 "A link starts with http:// or https://"),
+    "chartsheet instead of the data": (lambda d: _chartsheet(d), (None, None), "cannot be opened"),
     "corrupt": (lambda d: d[: len(d) // 2], (None, None), "damaged"),
     "macro-enabled": (lambda d: _zip_with(d, "xl/vbaProject.bin", b"VBA"), (None, None), "macros"),
     "password-protected": (lambda d: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096, (None, None), "password"),
@@ -243,3 +251,54 @@ def test_import_queries_do_not_grow_with_the_number_of_rows(client, world, engin
     many = queries(rows(2, 74, "Updated."))    # 3 updated + 70 new
     assert many == few + 1  # the update statement; inserts, audit rows: batched
     assert queries(rows(2, 74, "Again.")) <= many
+
+
+def test_every_problem_of_a_row_is_reported(client, world):
+    def two(wb):
+        ws = wb["Self-assessment"]
+        ws["E2"], ws["F2"], ws["G2"] = "excellent", "x" * 10_001, "Plan | ftp://nowhere"
+    r = send(client, world, edited(export(client, world), two))
+    assert [e["cell"] for e in r.json()["errors"]] == ["E2", "F2", "G2"]
+
+
+def test_a_far_away_cell_is_not_read(client, world):
+    """A tiny file naming cell XFD1048576 must not make the parser build the whole sheet."""
+    def far(wb):
+        fill_three(wb)
+        wb["Self-assessment"]["XFD1048576"] = "far away"
+    r = send(client, world, edited(export(client, world), far))
+    assert r.status_code == 200 and r.json() == {"updated": 3}
+
+
+def test_rows_past_the_indicators_are_refused(client, world):
+    r = send(client, world, edited(export(client, world), _cell("Self-assessment", "A201", "GG-AMB-1")))
+    assert r.status_code == 422 and r.json()["errors"][0]["cell"] == "A201"
+
+
+def test_odd_digits_in_the_hidden_versions_are_ignored_not_crashing(client, world):
+    r = send(client, world, edited(export(client, world), lambda wb: (fill_three(wb), wb["_meta"].append(["GG-AMB-1", "²"]))))
+    assert r.status_code == 200
+
+
+def test_twelve_long_evidence_items_survive_the_round_trip(client, world):
+    evidence = [{"title": "T" * 300, "url": "https://www.velmar.example/" + "p" * 960 + str(n)} for n in range(12)]
+    r = client.put(f"/api/v1/cycles/{world.cycle.id}/self-assessment/GG-AMB-1", headers=world.auth("host_officer"),
+                   json={"self_rating": "at", "description": "x", "evidence": evidence})
+    assert r.status_code == 200
+    assert send(client, world, export(client, world)).json() == {"updated": 0}
+    assert report(client, world)["GG-AMB-1"]["evidence"] == evidence
+
+
+def test_control_characters_are_refused_so_the_export_always_works(client, world):
+    r = client.put(f"/api/v1/cycles/{world.cycle.id}/self-assessment/GG-AMB-1", headers=world.auth("host_officer"),
+                   json={"description": "vertical\x0btab"})
+    assert r.status_code == 422 and r.json()["errors"][0]["msg"] == "Text may not contain control characters."
+    r = client.patch(f"/api/v1/cycles/{world.cycle.id}", json={"title": "Velmar\x01"}, headers=world.auth("coordinator"))
+    assert r.status_code == 422
+    export(client, world)
+
+
+def test_a_pipe_in_a_link_is_refused_rather_than_cut(client, world):
+    r = client.put(f"/api/v1/cycles/{world.cycle.id}/self-assessment/GG-AMB-1", headers=world.auth("host_officer"),
+                   json={"evidence": [{"title": "Search", "url": "https://example.org/?q=a|b"}]})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["evidence", 0, "url"]
