@@ -43,7 +43,8 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
         load_benchmark(engine, settings)
         yield
 
-    app = FastAPI(title="INTI-CITIES peer review", version="1.0", lifespan=lifespan,
+    # No /docs nor /redoc: FastAPI serves them from a CDN, and nothing here may load from one.
+    app = FastAPI(title="INTI-CITIES peer review", version="1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Peer review of cities' governance of migrant integration.")
     app.state.engine = engine
     app.state.settings = settings

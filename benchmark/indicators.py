@@ -137,6 +137,9 @@ class _Lines:
         if isinstance(node, yaml.MappingNode):
             data: dict = {}
             for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problems.append(Problem(self.file, key_node.start_mark.line + 1, "a key must be a plain name"))
+                    continue
                 key = key_node.value
                 if key in data:
                     self.problems.append(

@@ -39,14 +39,23 @@ def _recent_failures(session: Session, email: str, settings: Settings):
 def authenticate(session: Session, settings: Settings, email: str, password: str, client: str) -> User:
     """The user with these credentials; 401 without saying which was wrong; 429 when locked out.
 
-    Failures are counted in the database, per e-mail, so every service process
-    sees the same count; while locked out even the right password is refused.
+    Attempts are counted in the database, per e-mail, so every service process sees the
+    same count. Each attempt is recorded (as a failure) *before* it is counted and the
+    password checked, so that concurrent guesses see each other: at most
+    ``login_max_failures`` passwords are ever checked in a window. While locked out even
+    the right password is refused, and refused attempts are not kept (they would prolong
+    the lock-out forever while someone keeps trying).
     """
     email = normalize_email(email)
-    if "\x00" in email or "\x00" in password:  # no account can match; PostgreSQL refuses NUL
+    if "\x00" in email or "\x00" in password or len(email) > 320:  # no account can match
         raise Unauthorized(BAD_CREDENTIALS, headers={"WWW-Authenticate": "Bearer"})
+    attempt = LoginAttempt(email=email, client=client[:64], succeeded=False)
+    session.add(attempt)
+    session.commit()
     failures, oldest = _recent_failures(session, email, settings)
-    if failures >= settings.login_max_failures:
+    if failures > settings.login_max_failures:
+        session.delete(attempt)
+        session.commit()
         retry = as_utc(oldest) + timedelta(minutes=settings.login_window_minutes) - utcnow()
         minutes = max(1, int(retry.total_seconds() // 60) + 1)
         raise TooManyRequests(
@@ -54,13 +63,12 @@ def authenticate(session: Session, settings: Settings, email: str, password: str
             minutes=minutes, headers={"Retry-After": str(minutes * 60)},
         )
     user = session.exec(select(User).where(User.email == email)).first()
-    ok = verify_password(password, user.password_hash if user else None) and user.is_active
-    session.add(LoginAttempt(email=email, client=client[:64], succeeded=bool(ok)))
-    if ok:
-        session.execute(delete(AuthToken).where(AuthToken.expires_at < utcnow()))
-    session.commit()
-    if not ok:
+    if not (verify_password(password, user.password_hash if user else None) and user.is_active):
         raise Unauthorized(BAD_CREDENTIALS, headers={"WWW-Authenticate": "Bearer"})
+    attempt.succeeded = True
+    session.add(attempt)
+    session.execute(delete(AuthToken).where(AuthToken.expires_at < utcnow()))
+    session.commit()
     return user
 
 

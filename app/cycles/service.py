@@ -121,6 +121,8 @@ def create_cycle(session: Session, actor: User, data: CycleCreate) -> Cycle:
 
 
 def update_cycle(session: Session, actor: User, cycle: Cycle, data: CycleUpdate, if_match: str | None) -> Cycle:
+    if cycle.phase == Phase.PUBLISHED.value:
+        raise Conflict(N_("This cycle is published and can no longer change."))
     check_if_match(if_match, cycle.version)
     before = _cycle_snapshot(session, cycle)
     if data.title is not None:
@@ -200,6 +202,18 @@ def change_phase(session: Session, actor: User, role: CycleRole | None, cycle: C
     session.commit()
     return cycle
 
+
+
+def role_conflicts(session: Session, user_id: int, city_id: int | None) -> list[str]:
+    """Titles of the open cycles whose rules ``user_id`` would break by working for ``city_id``
+    (a host officer must work for the host city, a peer or team leader must not)."""
+    rows = session.exec(
+        select(Cycle.title, Cycle.host_city_id, CycleMember.role)
+        .join(CycleMember, CycleMember.cycle_id == Cycle.id)
+        .where(CycleMember.user_id == user_id, Cycle.phase != Phase.PUBLISHED.value)
+    ).all()
+    return [title for title, host, role in rows
+            if (role == CycleRole.HOST_OFFICER.value) != (city_id == host)]
 
 
 def _report_submitted(session: Session, cycle: Cycle) -> bool:

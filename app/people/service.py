@@ -1,11 +1,13 @@
 """Cities and people: the rules and transactions."""
 from datetime import timedelta
 
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from app.audit.service import record, snapshot
 from app.auth.security import hash_password
-from app.auth.service import INVITE, issue_token, normalize_email, user_for_token, set_password
+from app.auth.service import INVITE, issue_token, normalize_email, set_password, user_for_token
+from app.auth.tables import AuthToken
 from app.errors import Conflict, NotFound, field_error
 from app.etag import check_if_match
 from app.i18n import N_
@@ -99,6 +101,7 @@ def create_user(session: Session, settings: Settings, actor_id: int | None, data
 def new_invitation(session: Session, settings: Settings, actor_id: int, user_id: int) -> str:
     """A fresh one-time link for an existing person (lost link, forgotten password)."""
     user = get_user(session, user_id)
+    session.execute(delete(AuthToken).where(AuthToken.user_id == user.id, AuthToken.kind == INVITE))
     record(session, actor_id, "invite", "user", user.id, None, None)
     return issue_token(session, user, INVITE, timedelta(days=settings.invite_days))
 
@@ -108,8 +111,14 @@ def update_user(session: Session, actor_id: int, user_id: int, data: UserUpdate,
     check_if_match(if_match, user.version)
     before = snapshot(user)
     changes = data.model_dump(exclude_unset=True)
-    if "city_id" in changes:
+    if "city_id" in changes and changes["city_id"] != user.city_id:
         _check_city(session, changes["city_id"], user.is_coordinator)
+        from app.cycles.service import role_conflicts
+
+        conflicts = role_conflicts(session, user.id, changes["city_id"])
+        if conflicts:
+            raise Conflict(N_("%(name)s cannot change city while in review cycle \"%(cycle)s\": change the team first."),
+                           name=user.full_name, cycle=conflicts[0])
     for key, value in changes.items():
         setattr(user, key, value)
     user.version += 1

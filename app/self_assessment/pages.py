@@ -100,14 +100,19 @@ async def upload_document(request: Request, session: SessionDep, access: PageCyc
     try:
         report = service.load_report(session, access.cycle)
         current = service.entry_public(code, report.entries.get(code))
-        doc = service.add_document(session, access.user, access.role, access.cycle, file.filename or "", data)
-        evidence = [*[e.model_dump() for e in current.evidence],
-                    {"title": (title.strip() or doc.filename)[:300], "url": service.document_url(doc)}]
-        service.write_entry(session, access.user, access.role, access.cycle, code,
-                            EntryWrite(self_rating=current.self_rating, description=current.description,
-                                       evidence=evidence, responsible=current.responsible),
-                            str(current.version))
+        evidence = [e.model_dump() for e in current.evidence]
+        placeholder = f"/api/v1/cycles/{access.cycle.id}/documents/0"
+        name = (title.strip() or (file.filename or "").rsplit("/", 1)[-1] or "document")[:300]
+        entry = parse_form(EntryWrite, {  # checked before anything is stored
+            "self_rating": current.self_rating, "description": current.description,
+            "evidence": [*evidence, {"title": name, "url": placeholder}],
+            "responsible": [r.model_dump() for r in current.responsible]})
+        doc = service.add_document(session, access.user, access.role, access.cycle, file.filename or "", data,
+                                   commit=False)
+        entry.evidence[-1].url = service.document_url(doc)
+        service.write_entry(session, access.user, access.role, access.cycle, code, entry, str(current.version))
     except DomainError as exc:
+        session.rollback()  # the document goes with the entry, or not at all
         message, errors = error_message(request, exc)
         return _page(request, session, access, exc.status, error=message, errors=errors, error_code=code)
     return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}")

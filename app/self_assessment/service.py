@@ -24,6 +24,7 @@ from app.i18n import N_
 from app.indicators.service import get_set
 from app.people.tables import User
 from app.self_assessment.schemas import EntryPublic, EntryWrite, SelfAssessmentPublic
+from app.schemas import CONTROL
 from app.self_assessment.tables import Document, SelfAssessment, SelfAssessmentEntry
 from app.timeutil import utcnow
 
@@ -248,10 +249,11 @@ _KINDS = {  # extension -> (content type, accepted leading bytes)
 
 
 def add_document(session: Session, user: User, role: CycleRole | None, cycle: Cycle, filename: str,
-                 data: bytes) -> Document:
-    """Store an uploaded evidence document (checked by extension and content)."""
+                 data: bytes, commit: bool = True) -> Document:
+    """Store an uploaded evidence document (checked by extension and content); with
+    ``commit=False`` it joins the caller's transaction."""
     check_writable(user, role, cycle, load_report(session, cycle))
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+    name = CONTROL.sub("", (filename or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()[:255]
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in _KINDS:
         raise field_error(["file"], N_("%(name)s: only PDF, Word, Excel, OpenDocument and image files are accepted."),
@@ -267,7 +269,8 @@ def add_document(session: Session, user: User, role: CycleRole | None, cycle: Cy
     session.flush()
     record(session, user.id, "upload", "document", doc.id, None,
            {"filename": name, "size": len(data), "sha256": doc.sha256, "cycle_id": cycle.id})
-    session.commit()
+    if commit:
+        session.commit()
     return doc
 
 

@@ -138,3 +138,20 @@ def test_null_for_a_required_field_is_422_and_changes_nothing(client, world, ses
     assert r.status_code == 422
     session.expire_all()
     assert session.get(User, world.people["peer"].id).full_name == "Giulia Peer"
+
+
+def test_a_new_one_time_link_replaces_the_earlier_one(client, world, session):
+    from app.people.service import new_invitation
+    from app.settings import get_settings
+
+    r = client.post("/api/v1/users", headers=world.auth("coordinator"), json={
+        "email": "twice@velmar.example", "full_name": "Twice", "city_id": world.host_city.id})
+    first = r.json()["invite_url"]
+    second = new_invitation(session, get_settings(), world.people["coordinator"].id, r.json()["id"])
+    assert client.get(first).status_code == 404
+    assert client.get(f"/welcome/{second}").status_code == 200
+
+
+def test_no_cdn_served_docs_page(client):
+    assert client.get("/docs").status_code == 404
+    assert client.get("/openapi.json").json()["info"]["title"] == "INTI-CITIES peer review"

@@ -139,3 +139,25 @@ def test_update_deadlines_and_remove_member(client, world):
     r = client.delete(f"{url}/members/{world.people['peer'].id}", headers=h)
     assert world.people["peer"].id not in [m["user_id"] for m in r.json()["members"]]
     assert client.get(url, headers=world.auth("peer")).status_code == 404
+
+
+def test_published_cycle_title_and_deadlines_are_frozen(client, world, session):
+    submit_report(session, world.cycle)
+    for target in ("preparatory_review", "visit", "reporting", "published"):
+        phase(client, world, "coordinator", target)
+    r = client.patch(f"/api/v1/cycles/{world.cycle.id}", json={"title": "Renamed"}, headers=world.auth("coordinator"))
+    assert r.status_code == 409
+    session.expire_all()
+    assert session.get(Cycle, world.cycle.id).title == "Velmar 2027"
+
+
+def test_a_member_cannot_change_city_against_the_team_rules(client, world, session):
+    h = world.auth("coordinator")
+    officer, peer = world.people["host_officer"], world.people["peer"]
+    r = client.patch(f"/api/v1/users/{officer.id}", json={"city_id": world.other_city.id}, headers=h)
+    assert r.status_code == 409 and "Velmar 2027" in r.json()["detail"]
+    r = client.patch(f"/api/v1/users/{peer.id}", json={"city_id": world.host_city.id}, headers=h)
+    assert r.status_code == 409
+    assert client.patch(f"/api/v1/users/{peer.id}", json={"city_id": world.other_city.id}, headers=h).status_code == 200
+    session.expire_all()
+    assert session.get(User, officer.id).city_id == world.host_city.id

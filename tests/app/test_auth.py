@@ -168,3 +168,22 @@ def test_nul_characters_are_refused_not_crashing(client, world):
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["name"]
     r = client.get("/api/v1/cycles/99999999999", headers=world.auth("coordinator"))
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["path", "cycle_id"]
+
+
+def test_concurrent_guesses_check_at_most_the_allowed_number_of_passwords(engine, world):
+    """Guesses arriving together see each other's attempts (recorded before checking)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    with TestClient(create_app(engine=engine)) as c:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            codes = list(pool.map(lambda _: token(c, "peer@castelverde.example", "wrong-password").status_code, range(16)))
+    assert codes.count(401) <= get_settings().login_max_failures
+    assert codes.count(429) >= 16 - get_settings().login_max_failures
+
+
+def test_very_long_email_is_a_plain_401(client, world):
+    assert token(client, "a" * 400 + "@x.example", PASSWORD).status_code == 401

@@ -302,3 +302,11 @@ def test_a_pipe_in_a_link_is_refused_rather_than_cut(client, world):
     r = client.put(f"/api/v1/cycles/{world.cycle.id}/self-assessment/GG-AMB-1", headers=world.auth("host_officer"),
                    json={"evidence": [{"title": "Search", "url": "https://example.org/?q=a|b"}]})
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["evidence", 0, "url"]
+
+
+def test_field_errors_read_in_french_and_say_what_to_do(client, world):
+    r = send(client, world, edited(export(client, world), _cell("Self-assessment", "G8", "Plan | pas un lien")), lang="fr")
+    assert r.json()["errors"][0]["msg"].startswith("Un lien commence par http:// ou https://")
+    r = client.put(f"/api/v1/cycles/{world.cycle.id}/self-assessment/GG-AMB-1",
+                   headers={**world.auth("host_officer"), "Accept-Language": "fr"}, json={"self_rating": "great"})
+    assert r.json()["errors"][0]["msg"].startswith("Choisissez parmi")

@@ -1,4 +1,5 @@
 """The officer's report pages: autosave, the submit step, the read-only report."""
+import html
 import re
 
 from sqlmodel import select
@@ -139,3 +140,28 @@ def test_report_page_queries_do_not_grow_with_the_entries(client, world, session
     empty = count()
     fill(session, world, all_codes_of_set(session, world)[:-1])
     assert count() == empty
+
+
+def test_page_upload_adds_the_document_to_the_evidence(client, world, session):
+    from app.self_assessment.tables import Document
+
+    browser_login(client, session, world.people["host_officer"])
+    csrf = csrf_of(client, page(world))
+    r = client.post(page(world, "/entries/GG-AMB-1/document"), data={"csrf_token": csrf, "title": "Budget 2026"},
+                    files={"file": ("budget.pdf", b"%PDF-1.4 budget", "application/pdf")}, follow_redirects=False)
+    assert r.status_code == 303
+    doc = session.exec(select(Document)).one()
+    entry = session.exec(select(SelfAssessmentEntry)).one()
+    assert entry.evidence == [{"title": "Budget 2026", "url": f"/api/v1/cycles/{world.cycle.id}/documents/{doc.id}"}]
+    assert client.get(entry.evidence[0]["url"]).content == b"%PDF-1.4 budget"  # the page's cookie is enough
+
+
+def test_page_upload_refused_stores_nothing(client, world, session):
+    from app.self_assessment.tables import Document
+
+    browser_login(client, session, world.people["host_officer"])
+    csrf = csrf_of(client, page(world))
+    r = client.post(page(world, "/entries/GG-AMB-1/document"), data={"csrf_token": csrf, "title": "Budget | annex"},
+                    files={"file": ("budget.pdf", b"%PDF-1.4 budget", "application/pdf")}, headers=HTML)
+    assert r.status_code == 422 and 'No line break nor "|" here.' in html.unescape(r.text)
+    assert session.exec(select(Document)).all() == [] and session.exec(select(SelfAssessmentEntry)).all() == []

@@ -106,3 +106,8 @@ def test_checksum_ignores_comments_but_not_content():
     a = parse_indicator_set(GOOD)
     assert parse_indicator_set("# comment\n" + GOOD).checksum() == a.checksum()
     assert parse_indicator_set(GOOD.replace("Deux.", "Deux !")).checksum() != a.checksum()
+
+
+def test_a_key_that_is_not_a_name_is_a_problem_not_a_traceback():
+    found = problems_of(GOOD.replace("status: approved\n", "status: approved\n? [a, b]\n: c\n"))
+    assert found[0] == "bad.yaml:3: a key must be a plain name"
