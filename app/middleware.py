@@ -6,10 +6,14 @@ the API's included, and adds next to nothing to them.
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
-from app.i18n import LANG_COOKIE, LANGUAGES, negotiate
+from starlette.responses import JSONResponse
+
+from app.errors import PROBLEM, problem
+from app.i18n import LANG_COOKIE, LANGUAGES, N_, gettext_for, negotiate
 from app.settings import get_settings
 from app.web import CSRF_COOKIE
 
+MAX_BODY_BYTES = 21 * 1024 * 1024  # a 20 MB document and its multipart envelope
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -56,6 +60,12 @@ class RequestContextMiddleware:
         state["lang"] = negotiate(query_lang, cookie_lang, None, headers.get("accept-language"),
                                   get_settings().default_language)
         state["lang_explicit"] = query_lang in LANGUAGES or cookie_lang in LANGUAGES
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            # Refused before the body is read: uploads are capped at 20 MB, workbooks at 10 MB.
+            _ = gettext_for(state["lang"])
+            body = problem(413, _(N_("The request is too large: files up to 20 MB are accepted.")), state["lang"])
+            return await JSONResponse(body, status_code=413, media_type=PROBLEM)(scope, receive, send)
         is_page = not scope["path"].startswith(("/api", "/static", "/openapi.json"))
         remember_lang = is_page and query_lang in LANGUAGES and query_lang != cookie_lang
 

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from benchmark.scales import CycleRole, Phase, SetStatus
@@ -158,7 +159,11 @@ def add_member(session: Session, actor: User, cycle: Cycle, data: MemberCreate) 
         raise Conflict(N_("This cycle already has a team leader."))
     member = CycleMember(cycle_id=cycle.id, user_id=user.id, role=data.role.value)
     session.add(member)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # added meanwhile by someone else (the checks above raced)
+        session.rollback()
+        raise Conflict(N_("This person or a team leader was added to the cycle meanwhile: reload the page.")) from None
     record(session, actor.id, "create", "cycle_member", member.id, None, snapshot(member))
     session.commit()
     return member

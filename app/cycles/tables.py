@@ -1,7 +1,7 @@
 """Review cycles, their members and their phase deadlines."""
 from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.timeutil import utcnow
@@ -17,9 +17,17 @@ class Cycle(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
+ONE_TEAM_LEADER = "role = 'team_leader'"
+
+
 class CycleMember(SQLModel, table=True):
     __tablename__ = "cycle_member"
-    __table_args__ = (UniqueConstraint("cycle_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "user_id"),
+        # One team leader per cycle, held by the database against concurrent additions.
+        Index("uq_cycle_member_team_leader", "cycle_id", unique=True,
+              sqlite_where=text(ONE_TEAM_LEADER), postgresql_where=text(ONE_TEAM_LEADER)),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="cycle.id", index=True)

@@ -9,14 +9,26 @@
     ? { saving: "Enregistrement…", saved: "Enregistré", failed: "Non enregistré : " }
     : { saving: "Saving…", saved: "Saved", failed: "Not saved: " };
 
+  // One save at a time per form: a save sent while another is on its way would carry
+  // the same version and be refused; it is sent when the first one has answered.
   function save(form, keepalive) {
     clearTimeout(form._timer);
     if (!form._dirty) return Promise.resolve();
+    var body = new FormData(form);
+    if (form._inflight) {
+      if (!keepalive) {
+        form._again = true;
+        return form._inflight;
+      }
+      // The page is going away and cannot wait for the answer: send this tab's latest
+      // text without a version, so that it follows the save still on its way.
+      body.delete("version");
+    }
     form._dirty = false;
     var status = form.querySelector("[data-status]");
     status.textContent = text.saving;
-    return fetch(form.action, {
-      method: "POST", body: new FormData(form), keepalive: !!keepalive,
+    form._inflight = fetch(form.action, {
+      method: "POST", body: body, keepalive: !!keepalive,
       headers: { "Accept": "application/json" }, credentials: "same-origin"
     }).then(function (response) {
       return response.json().then(function (body) {
@@ -35,7 +47,14 @@
       form._dirty = true;
       status.textContent = text.failed + "offline";
       status.classList.add("bad");
+    }).then(function () {
+      form._inflight = null;
+      if (form._again) {
+        form._again = false;
+        return save(form, keepalive);
+      }
     });
+    return form._inflight;
   }
 
   function update(body) {

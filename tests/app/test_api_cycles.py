@@ -161,3 +161,12 @@ def test_a_member_cannot_change_city_against_the_team_rules(client, world, sessi
     assert client.patch(f"/api/v1/users/{peer.id}", json={"city_id": world.other_city.id}, headers=h).status_code == 200
     session.expire_all()
     assert session.get(User, officer.id).city_id == world.host_city.id
+
+
+def test_the_database_itself_holds_one_team_leader_per_cycle(session, world):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    session.add(CycleMember(cycle_id=world.cycle.id, user_id=world.people["outsider"].id, role="team_leader"))
+    with pytest.raises(IntegrityError):
+        session.commit()

@@ -187,3 +187,11 @@ def test_concurrent_guesses_check_at_most_the_allowed_number_of_passwords(engine
 
 def test_very_long_email_is_a_plain_401(client, world):
     assert token(client, "a" * 400 + "@x.example", PASSWORD).status_code == 401
+
+
+def test_an_oversized_request_is_refused_before_its_body_is_read(client, world):
+    r = client.post(f"/api/v1/cycles/{world.cycle.id}/documents", headers={**world.auth("host_officer"),
+                    "Content-Length": str(30 * 1024 * 1024), "Content-Type": "multipart/form-data; boundary=x"},
+                    content=b"--x--")
+    assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
+    assert "20 MB" in r.json()["detail"]
