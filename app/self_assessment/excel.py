@@ -386,6 +386,7 @@ def _same(entry: SelfAssessmentEntry | None, data: EntryWrite) -> bool:
 
 def import_workbook(session: Session, user: User, role: CycleRole | None, cycle: Cycle, data: bytes) -> int:
     """Check everything, then write every changed entry in one transaction; the count written."""
+    service.lock_report(session, cycle)
     report = service.load_report(session, cycle)
     service.check_writable(user, role, cycle, report)
     entries, exported = read_workbook(data, cycle, report, service.document_ids(session, cycle))

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, insert, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -95,6 +97,16 @@ def load_report(session: Session, cycle: Cycle) -> Report:
                   {r.indicator_code: r for r in rows})
 
 
+def lock_report(session: Session, cycle: Cycle) -> None:
+    """Take the report's write lock before reading what a write depends on: its header row
+    is created if missing, then touched, which holds a row lock on PostgreSQL and the write
+    lock on SQLite until commit. A submit and an entry write thus never interleave."""
+    insert_for = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert_for(SelfAssessment).values(cycle_id=cycle.id, status=DRAFT).on_conflict_do_nothing())
+    session.execute(update(SelfAssessment).where(SelfAssessment.cycle_id == cycle.id)
+                    .values(status=SelfAssessment.status))
+
+
 def readable_report(session: Session, user: User, role: CycleRole | None, cycle: Cycle) -> Report:
     report = load_report(session, cycle)
     if not permissions.can_read_self_assessment(user, role, report.submitted):
@@ -133,6 +145,7 @@ def _check_documents(session: Session, cycle: Cycle, data: EntryWrite) -> None:
 def write_entry(session: Session, user: User, role: CycleRole | None, cycle: Cycle, code: str,
                 data: EntryWrite, if_match: str | None) -> EntryPublic:
     """Replace one entry; 412 (nothing changed) when If-Match names another version."""
+    lock_report(session, cycle)
     report = load_report(session, cycle)
     if code not in report.iset.by_code():
         raise NotFound(N_("No indicator %(code)s in this cycle's indicator set."), code=code)
@@ -191,6 +204,7 @@ def apply_entries(session: Session, user: User, cycle: Cycle,
 
 def submit(session: Session, user: User, role: CycleRole | None, cycle: Cycle) -> Report:
     """Lock the report; 409 with ``missing`` while an entry lacks a rating or a description."""
+    lock_report(session, cycle)
     report = load_report(session, cycle)
     check_writable(user, role, cycle, report)
     missing = report.missing()
@@ -206,6 +220,7 @@ def reopen(session: Session, user: User, cycle: Cycle) -> Report:
     """A coordinator returns a submitted report to its officer (recorded in the audit log)."""
     if not permissions.can_reopen_self_assessment(user):
         raise Forbidden(N_("Only a coordinator may reopen a submitted report."))
+    lock_report(session, cycle)
     report = load_report(session, cycle)
     if not report.submitted:
         raise Conflict(N_("The initial report is not submitted."))
@@ -252,6 +267,7 @@ def add_document(session: Session, user: User, role: CycleRole | None, cycle: Cy
                  data: bytes, commit: bool = True) -> Document:
     """Store an uploaded evidence document (checked by extension and content); with
     ``commit=False`` it joins the caller's transaction."""
+    lock_report(session, cycle)
     check_writable(user, role, cycle, load_report(session, cycle))
     name = CONTROL.sub("", (filename or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()[:255]
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""

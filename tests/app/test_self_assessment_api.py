@@ -191,3 +191,40 @@ def test_report_reads_in_a_fixed_number_of_queries(client, world, session, engin
     few = count_queries()
     fill_all(session, world, codes(client, world))
     assert count_queries() == few <= 6
+
+
+def test_a_submit_waits_for_a_write_in_progress_and_sees_it(engine, world, session):
+    """Two transactions: while a write holds the report's lock the submit waits, then finds
+    the entry the write emptied. Without the lock the submit would go through at once."""
+    import threading
+
+    from sqlmodel import Session
+
+    from app.errors import Conflict
+    from app.self_assessment import service
+    from app.self_assessment.schemas import EntryWrite
+
+    fill_all(session, world, [i.code for i in service.load_report(session, world.cycle).iset.indicators])
+    officer = world.people["host_officer"]
+    outcome = {}
+
+    def submit():
+        with Session(engine, expire_on_commit=False) as other:
+            try:
+                service.submit(other, officer, "host_officer", world.cycle)
+                outcome["submitted"] = True
+            except Conflict as exc:
+                outcome["missing"] = exc.extra["missing"]
+
+    with Session(engine, expire_on_commit=False) as writer:
+        service.lock_report(writer, world.cycle)
+        report = service.load_report(writer, world.cycle)
+        submitter = threading.Thread(target=submit)
+        submitter.start()
+        submitter.join(timeout=1.0)
+        assert submitter.is_alive(), "the submit did not wait for the write in progress"
+        service.apply_entries(writer, officer, world.cycle,
+                              [("GG-AMB-1", report.entries["GG-AMB-1"], EntryWrite(self_rating="at", description=""))])
+        writer.commit()
+    submitter.join(timeout=30)
+    assert outcome == {"missing": ["GG-AMB-1"]}
