@@ -21,7 +21,7 @@ from app.audit.service import record, record_many, snapshot
 from app.auth import permissions
 from app.cycles.tables import Cycle
 from app.errors import Conflict, Forbidden, NotFound, PreconditionFailed, field_error
-from app.etag import STALE, check_if_match
+from app.etag import check_if_match
 from app.i18n import N_
 from app.indicators.service import get_set
 from app.people.tables import User
