@@ -71,6 +71,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         _=gettext_for(lang),
         lang=lang,
         languages=LANGUAGES,
+        colon="\u00a0: " if lang == "fr" else ": ",  # French puts a (non-breaking) space before it
         user=getattr(request.state, "user", None),
         csrf_token=csrf_token(request),
         path=request.url.path,
