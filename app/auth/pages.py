@@ -82,11 +82,13 @@ def welcome(request: Request, session: SessionDep, token: str,
 
 @router.get("/language")
 def switch_language(request: Request, session: SessionDep, lang: str, next: str = "/"):
-    """Remember the choice (cookie, and the profile of a logged-in user)."""
+    """Remember the choice (cookie, and the profile of a logged-in user). A link from another
+    site only sets the cookie: the profile changes only on a click made on these pages."""
     response = redirect(safe_next(next))
     if lang in LANGUAGES:
         user = optional_page_user(request, session)
-        if user is not None and user.language != lang:
+        same_site = request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+        if user is not None and user.language != lang and same_site:
             people.set_language(session, user, lang)
         response.raw_headers.append((b"set-cookie", cookie_header(
             LANG_COOKIE, lang, secure=cookie_secure(request.url.scheme), max_age=365 * 86400, http_only=False)))

@@ -104,3 +104,11 @@ def test_language_switch_is_remembered_on_the_profile(client, world, session):
     assert session.get(User, world.people["peer"].id).language == "fr"
     client.cookies.delete("inti_lang")
     assert '<html lang="fr">' in client.get("/benchmark", headers={**HTML, "Accept-Language": "en"}).text
+
+
+def test_a_language_link_from_another_site_does_not_change_the_profile(client, world, session):
+    browser_login(client, session, world.people["peer"])
+    r = client.get("/language?lang=fr&next=/", headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False)
+    assert r.status_code == 303 and "inti_lang=fr" in r.headers["set-cookie"]
+    session.expire_all()
+    assert session.get(User, world.people["peer"].id).language is None
