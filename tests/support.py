@@ -32,13 +32,23 @@ def csrf_of(client: TestClient, page: str = "/login") -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
+def fill_report(session: Session, cycle, codes=None) -> None:
+    """Complete entries of the initial report for ``codes`` (default: every indicator)."""
+    from app.indicators.service import get_set
+    from app.self_assessment.tables import SelfAssessmentEntry
+
+    if codes is None:
+        codes = [i.code for i in get_set(session, cycle.indicator_set_version).indicators]
+    for code in codes:
+        session.add(SelfAssessmentEntry(cycle_id=cycle.id, indicator_code=code, self_rating="at",
+                                        description="Done.", evidence=[], responsible=[]))
+    session.commit()
+
+
 def submit_report(session: Session, cycle) -> None:
     """Mark a cycle's initial report as submitted (complete), as the host officer would."""
-    from app.indicators.service import get_set
-    from app.self_assessment.tables import SelfAssessment, SelfAssessmentEntry
+    from app.self_assessment.tables import SelfAssessment
 
-    for ind in get_set(session, cycle.indicator_set_version).indicators:
-        session.add(SelfAssessmentEntry(cycle_id=cycle.id, indicator_code=ind.code, self_rating="at",
-                                        description="Done.", evidence=[], responsible=[]))
+    fill_report(session, cycle)
     session.add(SelfAssessment(cycle_id=cycle.id, status="submitted"))
     session.commit()

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from app.audit.tables import AuditEntry
 from app.self_assessment.tables import SelfAssessmentEntry
+from support import fill_report
 
 ENTRY = {
     "self_rating": "at",
@@ -22,12 +23,6 @@ def url(world, tail=""):
 def put(client, world, code, body=ENTRY, role="host_officer", **headers):
     return client.put(url(world, f"/{code}"), json=body, headers={**world.auth(role), **headers})
 
-
-def fill_all(session, world, codes):
-    for code in codes:
-        session.add(SelfAssessmentEntry(cycle_id=world.cycle.id, indicator_code=code, self_rating="at",
-                                        description="Done.", evidence=[], responsible=[]))
-    session.commit()
 
 
 def codes(client, world):
@@ -86,7 +81,7 @@ def test_bad_entry_is_422_naming_the_field_and_changes_nothing(client, world, se
 
 def test_submit_lists_what_is_missing_then_locks(client, world, session):
     all_codes = codes(client, world)
-    fill_all(session, world, all_codes[:-2])
+    fill_report(session, world.cycle, all_codes[:-2])
     r = client.post(url(world, "/submit"), headers=world.auth("host_officer"))
     assert r.status_code == 409 and r.json()["missing"] == all_codes[-2:]
     put(client, world, all_codes[-2])
@@ -106,7 +101,7 @@ def test_peers_read_only_once_submitted_and_coordinator_reopens(client, world, s
     assert client.get(url(world), headers=world.auth("peer")).status_code == 403
     assert client.get(url(world), headers=world.auth("coordinator")).status_code == 200
     assert client.get(url(world), headers=world.auth("outsider")).status_code == 404
-    fill_all(session, world, codes(client, world))
+    fill_report(session, world.cycle, codes(client, world))
     client.post(url(world, "/submit"), headers=world.auth("host_officer"))
     for role in ("peer", "team_leader", "coordinator"):
         assert client.get(url(world), headers=world.auth(role)).json()["status"] == "submitted"
@@ -189,7 +184,7 @@ def test_report_reads_in_a_fixed_number_of_queries(client, world, session, engin
 
     count_queries()  # warm: the indicator set is read once per process
     few = count_queries()
-    fill_all(session, world, codes(client, world))
+    fill_report(session, world.cycle, codes(client, world))
     assert count_queries() == few <= 6
 
 
@@ -204,7 +199,7 @@ def test_a_submit_waits_for_a_write_in_progress_and_sees_it(engine, world, sessi
     from app.self_assessment import service
     from app.self_assessment.schemas import EntryWrite
 
-    fill_all(session, world, [i.code for i in service.load_report(session, world.cycle).iset.indicators])
+    fill_report(session, world.cycle, [i.code for i in service.load_report(session, world.cycle).iset.indicators])
     officer = world.people["host_officer"]
     outcome = {}
 

@@ -5,7 +5,7 @@ import re
 from sqlmodel import select
 
 from app.self_assessment.tables import SelfAssessment, SelfAssessmentEntry
-from support import browser_login, csrf_of
+from support import browser_login, csrf_of, fill_report
 
 HTML = {"Accept": "text/html"}
 
@@ -13,12 +13,6 @@ HTML = {"Accept": "text/html"}
 def page(world, tail=""):
     return f"/cycles/{world.cycle.id}/self-assessment{tail}"
 
-
-def fill(session, world, codes_done):
-    for code in codes_done:
-        session.add(SelfAssessmentEntry(cycle_id=world.cycle.id, indicator_code=code, self_rating="at",
-                                        description="Done.", evidence=[], responsible=[]))
-    session.commit()
 
 
 def all_codes(client, world):
@@ -67,14 +61,14 @@ def test_save_button_without_script_comes_back_to_the_card(client, world, sessio
 def test_submit_step_lists_missing_with_links_then_report_is_read_only(client, world, session):
     browser_login(client, session, world.people["host_officer"])
     codes = all_codes(client, world)
-    fill(session, world, codes[:-2])
+    fill_report(session, world.cycle, codes[:-2])
     html = client.get(page(world, "/submit"), headers=HTML).text
     assert f'href="{page(world)}#{codes[-2]}"' in html and f'href="{page(world)}#{codes[-1]}"' in html
     assert "Submit the initial report</button>" not in html
     csrf = csrf_of(client, page(world))
     refused = client.post(page(world, "/submit"), data={"csrf_token": csrf}, headers=HTML)
     assert refused.status_code == 409 and codes[-1] in refused.text
-    fill(session, world, codes[-2:])
+    fill_report(session, world.cycle, codes[-2:])
     assert "Submit the initial report</button>" in client.get(page(world, "/submit")).text
     done = client.post(page(world, "/submit"), data={"csrf_token": csrf}, headers=HTML)
     assert done.status_code == 200 and "data-autosave" not in done.text and "Submitted" in done.text
@@ -87,7 +81,7 @@ def test_submit_step_lists_missing_with_links_then_report_is_read_only(client, w
 def test_peers_get_the_print_friendly_report_once_submitted(client, world, session):
     browser_login(client, session, world.people["peer"])
     assert client.get(page(world), headers=HTML).status_code == 403
-    fill(session, world, all_codes_of_set(session, world))
+    fill_report(session, world.cycle, all_codes_of_set(session, world))
     session.add(SelfAssessment(cycle_id=world.cycle.id, status="submitted"))
     session.commit()
     html = client.get(page(world), headers=HTML).text
@@ -98,7 +92,7 @@ def test_peers_get_the_print_friendly_report_once_submitted(client, world, sessi
 
 
 def test_coordinator_reopens_from_the_report_page(client, world, session):
-    fill(session, world, all_codes_of_set(session, world))
+    fill_report(session, world.cycle, all_codes_of_set(session, world))
     session.add(SelfAssessment(cycle_id=world.cycle.id, status="submitted"))
     session.commit()
     browser_login(client, session, world.people["coordinator"])
@@ -138,7 +132,7 @@ def test_report_page_queries_do_not_grow_with_the_entries(client, world, session
 
     count()
     empty = count()
-    fill(session, world, all_codes_of_set(session, world)[:-1])
+    fill_report(session, world.cycle, all_codes_of_set(session, world)[:-1])
     assert count() == empty
 
 
