@@ -222,11 +222,18 @@ def test_entry_changed_online_after_export_is_a_conflict(client, world, session)
     assert report(client, world)["GG-AMB-1"]["version"] == 0
 
 
-def test_only_the_host_officer_imports_and_not_after_submission(client, world):
+def test_only_the_host_officer_imports_and_not_after_submission(client, world, session):
+    from app.self_assessment.tables import SelfAssessment
+
     data = edited(export(client, world), fill_three)
     r = client.post(f"/api/v1/cycles/{world.cycle.id}/self-assessment.xlsx", files={"file": ("r.xlsx", data, XLSX)},
                     headers=world.auth("coordinator"))
     assert r.status_code == 403
+    session.add(SelfAssessment(cycle_id=world.cycle.id, status="submitted"))
+    session.commit()
+    r = send(client, world, data)
+    assert r.status_code == 409 and "read-only" in r.json()["detail"]
+    assert session.exec(select(SelfAssessmentEntry)).all() == []
 
 
 def test_import_queries_do_not_grow_with_the_number_of_rows(client, world, engine):
