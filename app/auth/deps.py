@@ -11,6 +11,7 @@ from benchmark.scales import CycleRole
 from app.ids import PathId
 from app.auth import permissions
 from app.auth.service import API, WEB, user_for_token
+from app.cycles.service import cycle_with_role
 from app.cycles.tables import Cycle
 from app.db import get_session
 from app.errors import Forbidden, NotFound, Unauthorized
@@ -104,9 +105,7 @@ class CycleAccess:
     role: CycleRole | None
 
 
-def cycle_access(session: Session, user: User, cycle_id: PathId) -> CycleAccess:
-    from app.cycles.service import cycle_with_role
-
+def cycle_access(session: Session, user: User, cycle_id: int) -> CycleAccess:
     found = cycle_with_role(session, cycle_id, user.id)
     if found is None or not permissions.can_view_cycle(user, found[1]):
         raise NotFound(N_("No review cycle %(id)s."), id=cycle_id)

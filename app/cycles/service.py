@@ -17,6 +17,7 @@ from app.etag import check_if_match
 from app.i18n import N_
 from app.indicators.service import current_version, set_exists
 from app.people.tables import City, User
+from app.self_assessment.tables import SelfAssessment
 
 
 @dataclass
@@ -222,7 +223,5 @@ def role_conflicts(session: Session, user_id: int, city_id: int | None) -> list[
 
 
 def _report_submitted(session: Session, cycle: Cycle) -> bool:
-    from app.self_assessment.tables import SelfAssessment
-
     header = session.get(SelfAssessment, cycle.id)
     return header is not None and header.status == "submitted"

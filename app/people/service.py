@@ -8,6 +8,7 @@ from app.audit.service import record, snapshot
 from app.auth.security import hash_password
 from app.auth.service import INVITE, issue_token, normalize_email, set_password, user_for_token
 from app.auth.tables import AuthToken
+from app.cycles.service import role_conflicts
 from app.errors import Conflict, NotFound, field_error
 from app.etag import check_if_match
 from app.i18n import N_
@@ -113,8 +114,6 @@ def update_user(session: Session, actor_id: int, user_id: int, data: UserUpdate,
     changes = data.model_dump(exclude_unset=True)
     if "city_id" in changes and changes["city_id"] != user.city_id:
         _check_city(session, changes["city_id"], user.is_coordinator)
-        from app.cycles.service import role_conflicts
-
         conflicts = role_conflicts(session, user.id, changes["city_id"])
         if conflicts:
             raise Conflict(N_("%(name)s cannot change city while in review cycle \"%(cycle)s\": change the team first."),

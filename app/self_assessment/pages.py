@@ -86,9 +86,10 @@ async def save_entry(request: Request, session: SessionDep, access: PageCycle, c
         return _page(request, session, access, exc.status, error=message, errors=errors, error_code=code)
     if as_json:
         report = service.load_report(session, access.cycle)
+        pillars = sections(report)
         return {"version": entry.version, "complete": service.is_complete(report.entries.get(code)),
-                "completed": report.public().completed, "total": len(report.iset.indicators),
-                "pillars": {s.pillar.code.value: [s.done, s.total] for s in sections(report)}}
+                "completed": sum(s.done for s in pillars), "total": len(report.iset.indicators),
+                "pillars": {s.pillar.code.value: [s.done, s.total] for s in pillars}}
     return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}")
 
 
