@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Install everything the tests need on a fresh Debian machine with Python 3.11,
-# then run the whole suite (SQLite + a throwaway PostgreSQL + real Chromium).
+# Install everything the tests need on a fresh Debian machine with Python 3.11, then run
+# the checks and the whole suite (SQLite + a throwaway PostgreSQL + real Chromium).
+# Python packages come only from requirements.lock, into the virtual environment .venv
+# (INTI_VENV to put it elsewhere), so that everyone gets exactly what CI tested.
 # Extra arguments go to pytest, e.g. `bash scripts/install-and-test.sh -x -k cycles`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +12,10 @@ SUDO=""
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
     postgresql chromium libreoffice-calc fonts-dejavu-core fonts-liberation
-python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+venv="${INTI_VENV:-.venv}"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+py="$venv/bin/python"
+"$py" -m pip install -q --disable-pip-version-check -r requirements.lock
+"$py" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 # pytest exits 5 when it collected no test: set -e makes that a failure too.
-python3 -m pytest "$@"
+"$py" -m pytest "$@"
