@@ -1,15 +1,18 @@
-"""The engine, the session dependency, and the migrations that make the schema."""
+"""The engine, the request's session (one transaction per request), and the migrations."""
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
 
 from alembic import command
 from alembic.config import Config
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: Methods that may write: their SQLite transaction takes the write lock as it begins.
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def make_engine(url: str) -> Engine:
@@ -17,11 +20,28 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(conn, _record):  # foreign keys are off by default in SQLite
+        def _sqlite_pragmas(conn, _record):
             cur = conn.cursor()
-            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
             cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            # A request's transaction begins explicitly (get_session says how): its reads
+            # see one snapshot, and a writer takes the write lock as it begins, because a
+            # transaction that began as a reader cannot take it once another writer has
+            # committed (SQLite answers "database is locked" at once, whatever the
+            # timeout); writers thus wait for each other in turn. Other sessions (the
+            # command line, start-up, tests) keep the driver's own mode: BEGIN before the
+            # first write.
+            mode = conn.get_execution_options().get("sqlite_begin")
+            dbapi = conn.connection.dbapi_connection
+            if mode is None:
+                dbapi.isolation_level = ""
+                return
+            dbapi.isolation_level = None
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
@@ -40,5 +60,23 @@ def upgrade(engine: Engine) -> None:
 
 
 def get_session(request: Request) -> Iterator[Session]:
+    """The request's session: one transaction, committed when the handler has returned
+    (before the response is sent, so a failed commit is an error answer, never a lost
+    write reported as saved) and rolled back on any exception. Services only flush."""
     with Session(request.app.state.engine, expire_on_commit=False) as session:
-        yield session
+        session.connection(execution_options={
+            "sqlite_begin": "IMMEDIATE" if request.method in UNSAFE_METHODS else "DEFERRED"})
+        try:
+            yield session
+        except BaseException:
+            # Detached first, so that the error page can still show who is logged in
+            # (a rollback would expire every loaded object).
+            session.expunge_all()
+            session.rollback()
+            raise
+        session.commit()
+
+
+#: ``scope="function"``: the exit code above runs when the handler returns, before the
+#: response goes out (the default runs it after, too late to report a failed commit).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -13,14 +13,13 @@ from app.auth import permissions
 from app.auth.service import API, WEB, user_for_token
 from app.cycles.service import cycle_with_role
 from app.cycles.tables import Cycle
-from app.db import get_session
+from app.db import SessionDep
 from app.errors import Forbidden, NotFound, Unauthorized
 from app.i18n import N_
 from app.people.tables import User
 
 SESSION_COOKIE = "inti_session"
 
-SessionDep = Annotated[Session, Depends(get_session)]
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 

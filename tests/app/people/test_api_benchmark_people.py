@@ -7,7 +7,7 @@ from sqlmodel import select
 from app.audit.tables import AuditEntry
 from app.people.tables import City, User
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SOURCE = yaml.safe_load((ROOT / "indicators.yaml").read_text(encoding="utf-8"))
 
 
