@@ -72,6 +72,7 @@ def create_coordinator(email: str, password: Annotated[str, typer.Option(prompt=
     upgrade(engine)
     with Session(engine, expire_on_commit=False) as session:
         user, created = ensure_coordinator(session, email, password, name)
+        session.commit()
     typer.echo(f"{'Created' if created else 'Password reset for'} coordinator {user.email} (id {user.id}).")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import N_, gettext_for
@@ -182,6 +183,13 @@ def install(app: FastAPI) -> None:
         extra = {k: v for k, v in exc.extra.items() if k != "errors"}
         return _respond(request, exc.status, _(exc.detail, **exc.params), errors=errors,
                         extra=extra, headers=exc.headers)
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError):
+        # A conditional UPDATE (app/versioning.py) matched no row: someone else wrote first.
+        _ = gettext_for(request_language(request))
+        return _respond(request, 412, _(N_("Someone else changed this record meanwhile: reload it and make your "
+                                           "change again.")))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

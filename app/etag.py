@@ -1,23 +1,36 @@
-"""Versions as ETags, and If-Match against lost updates."""
+"""Versions as ETags, and If-Match against lost updates.
+
+Routes turn the ``If-Match`` header into the version the client expects
+(:func:`expected_version`); services compare it with the version they read
+(:func:`check_version`), and the write itself is conditional on that version
+(``app/versioning.py``, or the explicit conditional UPDATEs of the report entries).
+"""
 from fastapi import Response
 
 from app.errors import PreconditionFailed
 from app.i18n import N_
+
+STALE = N_("Someone else changed this record meanwhile (now version %(version)s): reload it and make your change again.")
+#: An If-Match that can match no version (not a number): it fails as any other stale one.
+NO_VERSION = -1
 
 
 def etag(version: int) -> str:
     return f'"{version}"'
 
 
-STALE = N_("Someone else changed this record meanwhile (now version %(version)s): reload it and make your change again.")
-
-
-def check_if_match(if_match: str | None, version: int) -> None:
-    """Refuse (412) a write whose If-Match names another version; no header, no check."""
+def expected_version(if_match: str | None) -> int | None:
+    """The version an ``If-Match`` header names: ``None`` for no header or ``*`` (no
+    check), :data:`NO_VERSION` for a tag that is no version of ours."""
     if if_match is None or if_match.strip() == "*":
-        return
-    wanted = {tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")}
-    if str(version) not in wanted:
+        return None
+    tag = if_match.split(",")[0].strip().removeprefix("W/").strip('"')
+    return int(tag) if tag.isascii() and tag.isdigit() and len(tag) < 10 else NO_VERSION
+
+
+def check_version(expected: int | None, version: int) -> None:
+    """Refuse (412) a write that expected another version than the one read; ``None``: no check."""
+    if expected is not None and expected != version:
         raise PreconditionFailed(STALE, version=version)
 
 

@@ -7,12 +7,14 @@ Each phase folder keeps its templates in ``<folder>/templates``; they share
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ValidationError
 
@@ -89,6 +91,34 @@ def render_error(request: Request, status: int, detail: str, errors: list, heade
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+async def _form_fields(request: Request) -> dict[str, Any]:
+    """The posted form's fields. Reading the body is the only work a page does on the event
+    loop: the handlers that use them are plain ``def``, run in a worker thread."""
+    return dict(await request.form())
+
+
+FormFields = Annotated[dict[str, Any], Depends(_form_fields)]
+
+
+def run_form(request: Request, session: Session, action: Callable[[], Response],
+             show_refusal: Callable[[int, str, list[dict]], Response]) -> Response:
+    """The one way a page runs a form's action: its answer when it succeeds; when the rules
+    refuse it (a :class:`DomainError`), nothing it did is kept (rolled back here, since the
+    request will end in a normal answer) and ``show_refusal(status, message, field_errors)``
+    shows the form again with the reason, in the user's language (with the refusal's
+    headers, such as ``Retry-After``, but the API's ``WWW-Authenticate``)."""
+    try:
+        return action()
+    except DomainError as exc:
+        session.rollback()
+        message, errors = error_message(request, exc)
+        response = show_refusal(exc.status, message, errors)
+        for key, value in exc.headers.items():
+            if key.lower() != "www-authenticate":
+                response.headers[key] = value
+        return response
 
 
 def redirect(url: str) -> RedirectResponse:

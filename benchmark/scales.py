@@ -56,6 +56,13 @@ class Phase(StrEnum):
         return list(Phase).index(self)
 
 
+class ReportStatus(StrEnum):
+    """Where a written piece of the cycle stands: being written, or handed in."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
 class Horizon(StrEnum):
     SHORT = "short"  # 0-12 months
     MEDIUM = "medium"  # 1-3 years
@@ -67,5 +74,3 @@ class SetStatus(StrEnum):
     APPROVED = "approved"
     RETIRED = "retired"
 
-
-LANGUAGES = ("fr", "en")

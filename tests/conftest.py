@@ -167,4 +167,5 @@ def world(session, client) -> World:
         session.add(CycleMember(cycle_id=cycle.id, user_id=people[role].id, role=role))
     session.commit()
     tokens = {role: issue_token(session, user, API, timedelta(hours=1)) for role, user in people.items()}
+    session.commit()
     return World(host, other, cycle, people, tokens)

@@ -24,6 +24,7 @@ def make_user(session: Session, email: str, name: str, city: City | None, coordi
 def browser_login(client: TestClient, session: Session, user: User) -> None:
     """Give the test client a web session for ``user`` (without the login form)."""
     client.cookies.set("inti_session", issue_token(session, user, WEB, timedelta(hours=1)))
+    session.commit()
 
 
 def csrf_of(client: TestClient, page: str = "/login") -> str:
@@ -52,3 +53,12 @@ def submit_report(session: Session, cycle) -> None:
     fill_report(session, cycle)
     session.add(SelfAssessment(cycle_id=cycle.id, status="submitted"))
     session.commit()
+
+
+def api_routes(app) -> list:
+    """Every route of the app with its full path, methods and endpoint. FastAPI keeps
+    included routers as branches (``app.routes`` no longer lists their routes), so this
+    walks them the way FastAPI's own OpenAPI generation does."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    return [r for r in iter_route_contexts(app.routes) if isinstance(r.original_route, APIRoute)]

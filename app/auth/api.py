@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from app.auth.deps import ApiUser, SessionDep
+from app.auth.deps import ApiUser
+from app.db import SessionDep
 from app.auth.service import API, authenticate, issue_token
 from app.people.schemas import UserPublic
 from app.settings import get_settings

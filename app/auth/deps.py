@@ -1,20 +1,14 @@
-"""The one way in: session, current user, and the permission checks, as dependencies."""
-from dataclasses import dataclass
+"""The one way in for who is calling: the API's bearer token, the pages' session cookie,
+and the network-wide roles. Cycle dependencies live with the cycles (``app/cycles/deps.py``)."""
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlmodel import Session
 
-from benchmark.scales import CycleRole
-
-from app.ids import PathId
 from app.auth import permissions
 from app.auth.service import API, WEB, user_for_token
-from app.cycles.service import cycle_with_role
-from app.cycles.tables import Cycle
 from app.db import SessionDep
-from app.errors import Forbidden, NotFound, Unauthorized
+from app.errors import Unauthorized
 from app.i18n import N_
 from app.people.tables import User
 
@@ -68,17 +62,13 @@ def reader(request: Request, session: SessionDep, token: Annotated[str | None, D
     return user
 
 
-def reader_cycle(cycle_id: PathId, session: SessionDep, user: Annotated[User, Depends(reader)]) -> "CycleAccess":
-    return cycle_access(session, user, cycle_id)
-
-
 ApiUser = Annotated[User, Depends(api_user)]
 PageUser = Annotated[User, Depends(page_user)]
 
 
 def _require_network_manager(user: User) -> User:
     if not permissions.can_manage_network(user):
-        raise Forbidden(N_("Only a coordinator may do this."))
+        raise permissions.COORDINATOR_ONLY.error()
     return user
 
 
@@ -92,33 +82,3 @@ def page_coordinator(user: PageUser) -> User:
 
 ApiCoordinator = Annotated[User, Depends(api_coordinator)]
 PageCoordinator = Annotated[User, Depends(page_coordinator)]
-
-
-@dataclass
-class CycleAccess:
-    """A cycle the user may see, with the user's role in it (``None`` for a coordinator
-    who is not a member)."""
-
-    cycle: Cycle
-    user: User
-    role: CycleRole | None
-
-
-def cycle_access(session: Session, user: User, cycle_id: int) -> CycleAccess:
-    found = cycle_with_role(session, cycle_id, user.id)
-    if found is None or not permissions.can_view_cycle(user, found[1]):
-        raise NotFound(N_("No review cycle %(id)s."), id=cycle_id)
-    return CycleAccess(found[0], user, found[1])
-
-
-def api_cycle(cycle_id: PathId, session: SessionDep, user: ApiUser) -> CycleAccess:
-    return cycle_access(session, user, cycle_id)
-
-
-def page_cycle(cycle_id: PathId, session: SessionDep, user: PageUser) -> CycleAccess:
-    return cycle_access(session, user, cycle_id)
-
-
-ApiCycle = Annotated[CycleAccess, Depends(api_cycle)]
-ReaderCycle = Annotated[CycleAccess, Depends(reader_cycle)]
-PageCycle = Annotated[CycleAccess, Depends(page_cycle)]

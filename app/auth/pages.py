@@ -6,14 +6,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.auth.api import client_of
-from app.auth.deps import SESSION_COOKIE, SessionDep, optional_page_user
+from app.auth.deps import SESSION_COOKIE, optional_page_user
 from app.auth.service import INVITE, WEB, authenticate, issue_token, revoke_token, user_for_token
-from app.errors import DomainError
+from app.db import SessionDep
 from app.i18n import LANG_COOKIE, LANGUAGES
 from app.middleware import cookie_header, cookie_secure
 from app.people import service as people
 from app.settings import get_settings
-from app.web import error_message, redirect, render, safe_next
+from app.web import redirect, render, run_form, safe_next
 
 router = APIRouter()
 
@@ -34,21 +34,17 @@ def login_page(request: Request, session: SessionDep, next: str = "/"):
 def login(request: Request, session: SessionDep, email: Annotated[str, Form()] = "",
           password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"):
     settings = get_settings()
-    try:
+
+    def log_in():
         user = authenticate(session, settings, email, password, client_of(request))
-    except DomainError as exc:
-        message, _ = error_message(request, exc)
-        response = render(request, "login.html", status_code=exc.status, error=message,
-                          next=safe_next(next), email=email)
-        for key, value in exc.headers.items():
-            if key != "WWW-Authenticate":
-                response.headers[key] = value
+        hours = settings.session_hours
+        token = issue_token(session, user, WEB, timedelta(hours=hours))
+        response = redirect(safe_next(next))
+        _session_cookie(response, request, token, hours * 3600)
         return response
-    hours = settings.session_hours
-    token = issue_token(session, user, WEB, timedelta(hours=hours))
-    response = redirect(safe_next(next))
-    _session_cookie(response, request, token, hours * 3600)
-    return response
+
+    return run_form(request, session, log_in, lambda status, error, _errors: render(
+        request, "login.html", status_code=status, error=error, next=safe_next(next), email=email))
 
 
 @router.post("/logout")
@@ -71,13 +67,13 @@ def welcome_page(request: Request, session: SessionDep, token: str):
 @router.post("/welcome/{token}")
 def welcome(request: Request, session: SessionDep, token: str,
             password: Annotated[str, Form()] = "", password_again: Annotated[str, Form()] = ""):
-    try:
+    def accept():
         people.accept_invitation(session, token, password, password_again)
-    except DomainError as exc:
-        message, errors = error_message(request, exc)
-        return render(request, "welcome.html", invited=user_for_token(session, token, INVITE), token=token,
-                      error=message, errors=errors, status_code=exc.status)
-    return redirect("/login")
+        return redirect("/login")
+
+    return run_form(request, session, accept, lambda status, error, errors: render(
+        request, "welcome.html", invited=user_for_token(session, token, INVITE), token=token,
+        error=error, errors=errors, status_code=status))
 
 
 @router.get("/language")

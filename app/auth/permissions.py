@@ -1,13 +1,48 @@
 """Who may do what: every access rule of the product, named for the question it answers.
 
-API routes and pages both ask these functions (through the dependencies in
-``app/auth/deps.py``); templates only hide what these already refuse. The
-authorization matrix test (tests/app/test_authorization_matrix.py) checks every
-endpoint against every role.
+Network-wide rules are functions of the user. Within a cycle, :class:`CycleRights`
+(the user, the cycle, their role, the phase, the initial report's status) is built once
+per request by the cycle dependency (``app/cycles/deps.py``); each of its methods answers
+``True`` or a :class:`Refusal` saying why not, in a message id translated where it is shown.
+Services ``require`` a right, so the refusal is said in one place; pages and templates
+ask the same methods, so that no button is offered for what would be refused. The
+authorization matrix test (tests/app/test_authorization_matrix.py) checks every endpoint
+against every role.
 """
-from benchmark.scales import CycleRole, Phase
+from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from benchmark.scales import CycleRole, Phase, ReportStatus
+
+from app.cycles.transitions import TRANSITIONS, Step
+from app.errors import Conflict, DomainError, Forbidden
+from app.i18n import N_
 from app.people.tables import User
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why not: 403 when the role may not, 409 when the state of the cycle does not allow it."""
+
+    status: Literal[403, 409]
+    message: str  # a message id (N_), translated where it is shown
+
+    def __bool__(self) -> bool:
+        return False
+
+    def error(self) -> DomainError:
+        return (Forbidden if self.status == 403 else Conflict)(self.message)
+
+
+Answer = Literal[True] | Refusal
+
+
+def require(answer: Answer) -> None:
+    """Raise the refusal, if it is one."""
+    if answer is not True:
+        raise answer.error()
 
 
 def can_manage_network(user: User) -> bool:
@@ -23,33 +58,101 @@ def can_view_cycle(user: User, role: CycleRole | None) -> bool:
     return user.is_coordinator or role is not None
 
 
-def can_change_phase(user: User, role: CycleRole | None, current: Phase) -> bool:
-    """Coordinators always; the team leader once the review has left self-assessment."""
-    if user.is_coordinator:
-        return True
-    return role == CycleRole.TEAM_LEADER and current.index >= Phase.PREPARATORY_REVIEW.index
-
-
-def can_move_phase_back(user: User) -> bool:
-    """Only a coordinator may return a cycle to its previous phase."""
-    return user.is_coordinator
-
-
 def can_view_user(user: User, other_id: int) -> bool:
     return user.is_coordinator or user.id == other_id
 
 
-def can_write_self_assessment(user: User, role: CycleRole | None) -> bool:
-    """Only the host city's officer writes the initial report."""
-    return role == CycleRole.HOST_OFFICER
+COORDINATOR_ONLY = Refusal(403, N_("Only a coordinator may do this."))
+PUBLISHED = Refusal(409, N_("This cycle is published and can no longer change."))
 
 
-def can_read_self_assessment(user: User, role: CycleRole | None, submitted: bool) -> bool:
-    """The officer and coordinators always; the peers once it is submitted."""
-    if user.is_coordinator or role == CycleRole.HOST_OFFICER:
+@dataclass(frozen=True)
+class CycleRights:
+    """What ``user`` may do in one cycle, as things stand."""
+
+    user: User
+    cycle_id: int
+    role: CycleRole | None
+    phase: Phase
+    report_status: ReportStatus
+
+    def seeing(self, report_status: ReportStatus) -> CycleRights:
+        """The same rights once the report's status has been read again under its lock."""
+        return replace(self, report_status=report_status)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.user.is_coordinator
+
+    @property
+    def report_submitted(self) -> bool:
+        return self.report_status == ReportStatus.SUBMITTED
+
+    # --- the cycle and its team ---------------------------------------------------------
+
+    def edit_cycle(self) -> Answer:
+        """Title, deadlines and team: coordinators, until the cycle is published."""
+        if not self.is_coordinator:
+            return COORDINATOR_ONLY
+        if self.phase == Phase.PUBLISHED:
+            return PUBLISHED
         return True
-    return submitted and role in (CycleRole.PEER, CycleRole.TEAM_LEADER)
 
+    def change_phase(self, target: Phase) -> Answer:
+        """A step of the transition table (``app/cycles/transitions.py``): forward for a
+        coordinator, or the team leader from the preparatory review on; back for a
+        coordinator. The phases' exit conditions are checked there, on the cycle's data."""
+        may_move = self.is_coordinator or (self.role == CycleRole.TEAM_LEADER
+                                           and self.phase.index >= Phase.PREPARATORY_REVIEW.index)
+        if not may_move:
+            return Refusal(403, N_("Only a coordinator, or the team leader once the preparatory review has begun, "
+                                   "may change the phase."))
+        if self.phase == Phase.PUBLISHED:
+            return PUBLISHED
+        if target == self.phase:
+            return Refusal(409, N_("The cycle is already in this phase."))
+        step = TRANSITIONS.get((self.phase, target))
+        if step is None:
+            return Refusal(409, N_("A cycle moves one phase at a time, to the phase just after (or, for a "
+                                   "coordinator, just before) the current one."))
+        if step == Step.BACK and not self.is_coordinator:
+            return Refusal(403, N_("Only a coordinator may return a cycle to an earlier phase."))
+        return True
 
-def can_reopen_self_assessment(user: User) -> bool:
-    return user.is_coordinator
+    def override_phase_condition(self) -> Answer:
+        """Moving on although a phase's exit condition is not met, with a recorded reason."""
+        return True if self.is_coordinator else Refusal(
+            403, N_("Only a coordinator may move a cycle on before its condition is met."))
+
+    # --- the initial report (self-assessment) ---------------------------------------------
+
+    def read_self_assessment(self) -> Answer:
+        """The officer and coordinators always; the peers and the team leader once submitted."""
+        if self.is_coordinator or self.role == CycleRole.HOST_OFFICER:
+            return True
+        if self.report_submitted and self.role in (CycleRole.PEER, CycleRole.TEAM_LEADER):
+            return True
+        return Refusal(403, N_("The initial report can be read by the peers once the host city has submitted it."))
+
+    def write_self_assessment(self) -> Answer:
+        """Only the host city's officer, during the self-assessment, until it is submitted
+        (also what uploading a document and submitting need)."""
+        if self.role != CycleRole.HOST_OFFICER:
+            return Refusal(403, N_("Only the host city's officer writes the initial report."))
+        if self.phase != Phase.SELF_ASSESSMENT:
+            return Refusal(409, N_("The cycle is past its self-assessment phase: the initial report can no "
+                                   "longer change."))
+        if self.report_submitted:
+            return Refusal(409, N_("The initial report is submitted and read-only; a coordinator can reopen it."))
+        return True
+
+    def reopen_self_assessment(self) -> Answer:
+        """A coordinator returns a submitted report to its officer, during the self-assessment."""
+        if not self.is_coordinator:
+            return Refusal(403, N_("Only a coordinator may reopen a submitted report."))
+        if not self.report_submitted:
+            return Refusal(409, N_("The initial report is not submitted."))
+        if self.phase != Phase.SELF_ASSESSMENT:
+            return Refusal(409, N_("The cycle is past its self-assessment phase: the initial report can no "
+                                   "longer change."))
+        return True

@@ -73,10 +73,10 @@ def authenticate(session: Session, settings: Settings, email: str, password: str
 
 
 def issue_token(session: Session, user: User, kind: str, lifetime: timedelta) -> str:
-    """A new random token for ``user``; only its digest is kept. Commits."""
+    """A new random token for ``user``; only its digest is kept."""
     raw = new_token()
     session.add(AuthToken(token_hash=digest(raw), user_id=user.id, kind=kind, expires_at=utcnow() + lifetime))
-    session.commit()
+    session.flush()
     return raw
 
 
@@ -103,13 +103,12 @@ def user_for_token(session: Session, raw: str | None, kind: str) -> User | None:
 
 def revoke_token(session: Session, raw: str) -> None:
     session.execute(delete(AuthToken).where(AuthToken.token_hash == digest(raw)))
-    session.commit()
+    session.flush()
 
 
 def set_password(session: Session, user: User, password: str) -> None:
-    """New password; every session and token of the user ends with it. Commits."""
+    """New password; every session and token of the user ends with it."""
     user.password_hash = hash_password(password)
-    user.version += 1
     session.add(user)
     session.execute(delete(AuthToken).where(AuthToken.user_id == user.id))
-    session.commit()
+    session.flush()

@@ -3,11 +3,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
-from app.ids import PathId
-from app.auth.deps import ApiCoordinator, ApiCycle, ApiUser, SessionDep
+from app.auth.deps import ApiCoordinator, ApiUser
 from app.cycles import service
+from app.cycles.deps import ApiCycle, ApiCycleChange
 from app.cycles.schemas import CycleCreate, CyclePublic, CycleUpdate, MemberCreate, MemberPublic, PhaseChange
-from app.etag import set_etag
+from app.db import SessionDep
+from app.etag import expected_version, set_etag
+from app.ids import PathId
 
 router = APIRouter(tags=["cycles"])
 IfMatch = Annotated[str | None, Header()]
@@ -45,25 +47,27 @@ def get_cycle(access: ApiCycle, session: SessionDep, response: Response):
 
 
 @router.patch("/cycles/{cycle_id}", response_model=CyclePublic)
-def update_cycle(access: ApiCycle, data: CycleUpdate, session: SessionDep, actor: ApiCoordinator,
-                 response: Response, if_match: IfMatch = None):
-    return _answer(session, service.update_cycle(session, actor, access.cycle, data, if_match), actor, response)
+def update_cycle(access: ApiCycleChange, data: CycleUpdate, session: SessionDep, response: Response,
+                 if_match: IfMatch = None):
+    cycle = service.update_cycle(session, access.rights, access.cycle, data, expected_version(if_match))
+    return _answer(session, cycle, access.user, response)
 
 
 @router.post("/cycles/{cycle_id}/members", status_code=201, response_model=CyclePublic)
-def add_member(access: ApiCycle, data: MemberCreate, session: SessionDep, actor: ApiCoordinator, response: Response):
-    service.add_member(session, actor, access.cycle, data)
-    return _answer(session, access.cycle, actor, response)
+def add_member(access: ApiCycleChange, data: MemberCreate, session: SessionDep, response: Response):
+    service.add_member(session, access.rights, access.cycle, data)
+    return _answer(session, access.cycle, access.user, response)
 
 
 @router.delete("/cycles/{cycle_id}/members/{user_id}", response_model=CyclePublic)
-def remove_member(access: ApiCycle, user_id: PathId, session: SessionDep, actor: ApiCoordinator, response: Response):
-    service.remove_member(session, actor, access.cycle, user_id)
-    return _answer(session, access.cycle, actor, response)
+def remove_member(access: ApiCycleChange, user_id: PathId, session: SessionDep, response: Response):
+    service.remove_member(session, access.rights, access.cycle, user_id)
+    return _answer(session, access.cycle, access.user, response)
 
 
 @router.post("/cycles/{cycle_id}/phase", response_model=CyclePublic)
-def change_phase(access: ApiCycle, data: PhaseChange, session: SessionDep, response: Response,
+def change_phase(access: ApiCycleChange, data: PhaseChange, session: SessionDep, response: Response,
                  if_match: IfMatch = None):
-    cycle = service.change_phase(session, access.user, access.role, access.cycle, data.phase, if_match)
+    cycle = service.change_phase(session, access.rights, access.cycle, data.phase, expected_version(if_match),
+                                 data.override_reason)
     return _answer(session, cycle, access.user, response)

@@ -32,6 +32,8 @@ class MemberCreate(Input):
 
 class PhaseChange(Input):
     phase: Phase
+    #: A coordinator's reason to move on although the phase's condition is not met (recorded).
+    override_reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] | None = None
 
 
 class MemberPublic(BaseModel):

@@ -1,23 +1,28 @@
-"""Review cycles: creating them, their teams, and moving them through the phases."""
+"""Review cycles: creating them, their teams, and moving them through the phases.
+
+Every function takes the caller's :class:`CycleRights` (built by ``app/cycles/deps.py``,
+with the cycle's row locked for writes) and requires the right it needs; they only flush:
+the request commits.
+"""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from benchmark.scales import CycleRole, Phase, SetStatus
 
 from app.audit.service import record, snapshot
-from app.auth import permissions
+from app.auth.permissions import CycleRights, require
 from app.cycles.schemas import CycleCreate, CycleUpdate, MemberCreate
 from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
-from app.errors import Conflict, Forbidden, NotFound, field_error
-from app.etag import check_if_match
+from app.cycles.transitions import unmet_conditions
+from app.errors import Conflict, NotFound, field_error
+from app.etag import check_version
 from app.i18n import N_
 from app.indicators.service import current_version, set_exists
 from app.people.tables import City, User
-from app.self_assessment.tables import SelfAssessment
+from app.versioning import bump_version
 
 
 @dataclass
@@ -33,17 +38,6 @@ class CycleView:
     @property
     def deadline(self) -> date | None:
         return self.deadlines.get(Phase(self.cycle.phase))
-
-
-def cycle_with_role(session: Session, cycle_id: int, user_id: int) -> tuple[Cycle, CycleRole | None] | None:
-    row = session.exec(
-        select(Cycle, CycleMember.role)
-        .outerjoin(CycleMember, and_(CycleMember.cycle_id == Cycle.id, CycleMember.user_id == user_id))
-        .where(Cycle.id == cycle_id)
-    ).first()
-    if row is None:
-        return None
-    return row[0], CycleRole(row[1]) if row[1] else None
 
 
 def visible_cycles(session: Session, user: User) -> list[CycleView]:
@@ -118,32 +112,31 @@ def create_cycle(session: Session, actor: User, data: CycleCreate) -> Cycle:
     _set_deadlines(session, cycle.id, data.deadlines)
     session.flush()
     record(session, actor.id, "create", "cycle", cycle.id, None, _cycle_snapshot(session, cycle))
-    session.commit()
+    session.flush()
     return cycle
 
 
-def update_cycle(session: Session, actor: User, cycle: Cycle, data: CycleUpdate, if_match: str | None) -> Cycle:
-    if cycle.phase == Phase.PUBLISHED.value:
-        raise Conflict(N_("This cycle is published and can no longer change."))
-    check_if_match(if_match, cycle.version)
+def update_cycle(session: Session, rights: CycleRights, cycle: Cycle, data: CycleUpdate,
+                 expected_version: int | None) -> Cycle:
+    """Title and deadlines; 412 when ``expected_version`` is not the cycle's."""
+    check_version(expected_version, cycle.version)  # a stale request is told so first (RFC 9110 13.2.2)
+    require(rights.edit_cycle())
     before = _cycle_snapshot(session, cycle)
     if data.title is not None:
         cycle.title = data.title
     if data.deadlines:
         _set_deadlines(session, cycle.id, data.deadlines)
-    cycle.version += 1
+    bump_version(cycle)
     session.add(cycle)
     session.flush()
-    record(session, actor.id, "update", "cycle", cycle.id, before, _cycle_snapshot(session, cycle))
-    session.commit()
+    record(session, rights.user.id, "update", "cycle", cycle.id, before, _cycle_snapshot(session, cycle))
     return cycle
 
 
-def add_member(session: Session, actor: User, cycle: Cycle, data: MemberCreate) -> CycleMember:
+def add_member(session: Session, rights: CycleRights, cycle: Cycle, data: MemberCreate) -> CycleMember:
     """Add a member; a peer or team leader may not come from the host city, a host
     officer must; one role per person, one team leader per cycle (409 otherwise)."""
-    if cycle.phase == Phase.PUBLISHED.value:
-        raise Conflict(N_("This cycle is published: its team can no longer change."))
+    require(rights.edit_cycle())
     user = session.get(User, data.user_id)
     if user is None:
         raise field_error(["user_id"], N_("No person %(id)s."), id=data.user_id)
@@ -163,51 +156,47 @@ def add_member(session: Session, actor: User, cycle: Cycle, data: MemberCreate) 
     try:
         session.flush()
     except IntegrityError:  # added meanwhile by someone else (the checks above raced)
-        session.rollback()
         raise Conflict(N_("This person or a team leader was added to the cycle meanwhile: reload the page.")) from None
-    record(session, actor.id, "create", "cycle_member", member.id, None, snapshot(member))
-    session.commit()
+    bump_version(cycle)
+    record(session, rights.user.id, "create", "cycle_member", member.id, None, snapshot(member))
+    session.flush()
     return member
 
 
-def remove_member(session: Session, actor: User, cycle: Cycle, user_id: int) -> None:
-    if cycle.phase == Phase.PUBLISHED.value:
-        raise Conflict(N_("This cycle is published: its team can no longer change."))
+def remove_member(session: Session, rights: CycleRights, cycle: Cycle, user_id: int) -> None:
+    require(rights.edit_cycle())
     member = session.exec(select(CycleMember).where(CycleMember.cycle_id == cycle.id, CycleMember.user_id == user_id)).first()
     if member is None:
         raise NotFound(N_("Person %(id)s is not a member of this cycle."), id=user_id)
-    record(session, actor.id, "delete", "cycle_member", member.id, snapshot(member), None)
+    record(session, rights.user.id, "delete", "cycle_member", member.id, snapshot(member), None)
     session.delete(member)
-    session.commit()
+    bump_version(cycle)
+    session.flush()
 
 
-def change_phase(session: Session, actor: User, role: CycleRole | None, cycle: Cycle, target: Phase,
-                 if_match: str | None = None) -> Cycle:
-    """Move one phase forward (coordinator, or team leader from the preparatory review on),
-    or one back (coordinator only). A published cycle is frozen."""
-    current = Phase(cycle.phase)
-    if not permissions.can_change_phase(actor, role, current):
-        raise Forbidden(N_("Only a coordinator, or the team leader once the preparatory review has begun, may change the phase."))
-    check_if_match(if_match, cycle.version)
-    if current == Phase.PUBLISHED:
-        raise Conflict(N_("This cycle is published and can no longer change."))
-    step = target.index - current.index
-    if step == 0:
-        raise Conflict(N_("The cycle is already in this phase."))
-    if step < 0 and not permissions.can_move_phase_back(actor):
-        raise Forbidden(N_("Only a coordinator may return a cycle to an earlier phase."))
-    if abs(step) > 1:
-        raise Conflict(N_("A cycle moves one phase at a time, to the phase just after (or, for a coordinator, just before) the current one."))
-    if current == Phase.SELF_ASSESSMENT and step > 0 and not _report_submitted(session, cycle):
-        raise Conflict(N_("The host city has not submitted its initial report yet: the peers would have nothing to review."))
+def change_phase(session: Session, rights: CycleRights, cycle: Cycle, target: Phase,
+                 expected_version: int | None = None, override_reason: str | None = None) -> Cycle:
+    """Take a step of the transition table (``app/cycles/transitions.py``). A forward step
+    needs the current phase's exit conditions met; a coordinator may override one that
+    allows it, with a reason, which the audit log keeps. 409 naming what is missing."""
+    check_version(expected_version, cycle.version)
+    require(rights.change_phase(target))
+    source = Phase(cycle.phase)
+    overridden = []
+    for condition, message, params in unmet_conditions(session, cycle, source, target):
+        if not (override_reason and condition.overridable):
+            raise Conflict(message, **params)
+        require(rights.override_phase_condition())
+        overridden.append(message % params if params else message)
     before = snapshot(cycle)
     cycle.phase = target.value
-    cycle.version += 1
     session.add(cycle)
-    record(session, actor.id, "phase", "cycle", cycle.id, before, snapshot(cycle))
-    session.commit()
+    session.flush()
+    after = snapshot(cycle)
+    if overridden:
+        after = {**after, "override_reason": override_reason, "overridden": overridden}
+    record(session, rights.user.id, "phase", "cycle", cycle.id, before, after)
     return cycle
-
 
 
 def role_conflicts(session: Session, user_id: int, city_id: int | None) -> list[str]:
@@ -220,8 +209,3 @@ def role_conflicts(session: Session, user_id: int, city_id: int | None) -> list[
     ).all()
     return [title for title, host, role in rows
             if (role == CycleRole.HOST_OFFICER.value) != (city_id == host)]
-
-
-def _report_submitted(session: Session, cycle: Cycle) -> bool:
-    header = session.get(SelfAssessment, cycle.id)
-    return header is not None and header.status == "submitted"

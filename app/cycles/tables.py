@@ -5,9 +5,10 @@ from sqlalchemy import Column, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.timeutil import utcnow
+from app.versioning import Versioned
 
 
-class Cycle(SQLModel, table=True):
+class Cycle(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
     host_city_id: int = Field(foreign_key="city.id", index=True)

@@ -7,7 +7,8 @@ from pydantic import BaseModel
 
 from benchmark.scales import Dimension, Pillar
 
-from app.auth.deps import ApiUser, SessionDep
+from app.auth.deps import ApiUser
+from app.db import SessionDep
 from app.errors import NotFound, request_language
 from app.i18n import N_
 from app.indicators.service import current_version, get_set, list_sets

@@ -3,7 +3,8 @@ from fastapi import APIRouter, Request
 
 from benchmark.scales import Dimension, Pillar
 
-from app.auth.deps import PageUser, SessionDep
+from app.auth.deps import PageUser
+from app.db import SessionDep
 from app.errors import NotFound
 from app.i18n import N_
 from app.indicators.service import current_version, get_set, list_sets

@@ -5,9 +5,10 @@ from fastapi import APIRouter, Header, Response
 
 from app.ids import PathId
 from app.auth import permissions
-from app.auth.deps import ApiCoordinator, ApiUser, SessionDep
+from app.auth.deps import ApiCoordinator, ApiUser
+from app.db import SessionDep
 from app.errors import NotFound
-from app.etag import set_etag
+from app.etag import expected_version, set_etag
 from app.i18n import N_
 from app.people import service
 from app.people.schemas import CityCreate, CityPublic, CityUpdate, UserCreate, UserCreated, UserPublic, UserUpdate
@@ -47,7 +48,7 @@ def get_city(city_id: PathId, session: SessionDep, _user: ApiUser, response: Res
 @router.patch("/cities/{city_id}", response_model=CityPublic)
 def update_city(city_id: PathId, data: CityUpdate, session: SessionDep, actor: ApiCoordinator, response: Response,
                 if_match: IfMatch = None):
-    city = service.update_city(session, actor.id, city_id, data, if_match)
+    city = service.update_city(session, actor.id, city_id, data, expected_version(if_match))
     set_etag(response, city.version)
     return _city(city)
 
@@ -76,6 +77,6 @@ def get_user(user_id: PathId, session: SessionDep, caller: ApiUser, response: Re
 @router.patch("/users/{user_id}", response_model=UserPublic)
 def update_user(user_id: PathId, data: UserUpdate, session: SessionDep, actor: ApiCoordinator, response: Response,
                 if_match: IfMatch = None):
-    user = service.update_user(session, actor.id, user_id, data, if_match)
+    user = service.update_user(session, actor.id, user_id, data, expected_version(if_match))
     set_etag(response, user.version)
     return _user(user)

@@ -1,13 +1,14 @@
 """The coordinator's pages for cities and people."""
 from fastapi import APIRouter, Request
 
+from app.auth.deps import PageCoordinator
+from app.db import SessionDep
+from app.etag import expected_version
 from app.ids import PathId
-from app.auth.deps import PageCoordinator, SessionDep
-from app.errors import DomainError
 from app.people import service
 from app.people.schemas import CityCreate, CityUpdate, UserCreate, UserUpdate
 from app.settings import get_settings
-from app.web import error_message, parse_form, redirect, render
+from app.web import FormFields, parse_form, redirect, render, run_form
 
 router = APIRouter()
 
@@ -22,27 +23,24 @@ def cities_page(request: Request, session: SessionDep, _actor: PageCoordinator):
 
 
 @router.post("/admin/cities")
-async def create_city(request: Request, session: SessionDep, actor: PageCoordinator):
-    form = dict(await request.form())
-    try:
+def create_city(request: Request, session: SessionDep, actor: PageCoordinator, form: FormFields):
+    def create():
         service.create_city(session, actor.id, parse_form(CityCreate, {k: form.get(k, "") for k in ("name", "country")}))
-    except DomainError as exc:
-        message, errors = error_message(request, exc)
-        return _cities_page(request, session, exc.status, form=form, error=message, errors=errors)
-    return redirect("/admin/cities")
+        return redirect("/admin/cities")
+
+    return run_form(request, session, create, lambda status, error, errors: _cities_page(
+        request, session, status, form=form, error=error, errors=errors))
 
 
 @router.post("/admin/cities/{city_id}")
-async def update_city(request: Request, session: SessionDep, actor: PageCoordinator, city_id: PathId):
-    form = dict(await request.form())
-    try:
+def update_city(request: Request, session: SessionDep, actor: PageCoordinator, city_id: PathId, form: FormFields):
+    def update():
         data = parse_form(CityUpdate, {k: form.get(k, "") for k in ("name", "country")})
-        service.update_city(session, actor.id, city_id, data, form.get("version") or None)
-    except DomainError as exc:
-        message, errors = error_message(request, exc)
-        session.rollback()
-        return _cities_page(request, session, exc.status, form={}, error=message, errors=errors)
-    return redirect("/admin/cities")
+        service.update_city(session, actor.id, city_id, data, expected_version(form.get("version") or None))
+        return redirect("/admin/cities")
+
+    return run_form(request, session, update, lambda status, error, errors: _cities_page(
+        request, session, status, form={}, error=error, errors=errors))
 
 
 def _people_page(request, session, status_code=200, **context):
@@ -65,41 +63,40 @@ def _user_form(form: dict) -> dict:
     }
 
 
+def _show_refusal(request, session, form=None):
+    return lambda status, error, errors: _people_page(request, session, status, form=form or {}, error=error,
+                                                      errors=errors)
+
+
 @router.post("/admin/people")
-async def create_person(request: Request, session: SessionDep, actor: PageCoordinator):
+def create_person(request: Request, session: SessionDep, actor: PageCoordinator, form: FormFields):
     """New accounts get a one-time link to set their own password, shown once here."""
-    form = dict(await request.form())
-    try:
+    def create():
         user, invite = service.create_user(session, get_settings(), actor.id, parse_form(UserCreate, _user_form(form)))
-    except DomainError as exc:
-        message, errors = error_message(request, exc)
-        return _people_page(request, session, exc.status, form=form, error=message, errors=errors)
-    return _people_page(request, session, 201, form={}, invited=user, invite_url=_absolute(request, invite))
+        return _people_page(request, session, 201, form={}, invited=user, invite_url=_absolute(request, invite))
+
+    return run_form(request, session, create, _show_refusal(request, session, form))
 
 
 @router.post("/admin/people/{user_id}/invite")
 def reinvite(request: Request, session: SessionDep, actor: PageCoordinator, user_id: PathId):
-    try:
-        invite = service.new_invitation(session, get_settings(), actor.id, user_id)
-    except DomainError as exc:
-        message, errors = error_message(request, exc)
-        return _people_page(request, session, exc.status, form={}, error=message, errors=errors)
-    return _people_page(request, session, form={}, invited=service.get_user(session, user_id),
-                        invite_url=_absolute(request, invite))
+    def invite():
+        link = service.new_invitation(session, get_settings(), actor.id, user_id)
+        return _people_page(request, session, form={}, invited=service.get_user(session, user_id),
+                            invite_url=_absolute(request, link))
+
+    return run_form(request, session, invite, _show_refusal(request, session))
 
 
 @router.post("/admin/people/{user_id}")
-async def update_person(request: Request, session: SessionDep, actor: PageCoordinator, user_id: PathId):
-    form = dict(await request.form())
-    try:
+def update_person(request: Request, session: SessionDep, actor: PageCoordinator, user_id: PathId, form: FormFields):
+    def update():
         data = parse_form(UserUpdate, {"full_name": form.get("full_name", ""), "city_id": form.get("city_id") or None,
                                        "is_active": form.get("is_active") == "on"})
-        service.update_user(session, actor.id, user_id, data, form.get("version") or None)
-    except DomainError as exc:
-        message, errors = error_message(request, exc)
-        session.rollback()
-        return _people_page(request, session, exc.status, form={}, error=message, errors=errors)
-    return redirect("/admin/people")
+        service.update_user(session, actor.id, user_id, data, expected_version(form.get("version") or None))
+        return redirect("/admin/people")
+
+    return run_form(request, session, update, _show_refusal(request, session))
 
 
 def _absolute(request: Request, token: str) -> str:

@@ -10,11 +10,12 @@ from app.auth.service import INVITE, issue_token, normalize_email, set_password,
 from app.auth.tables import AuthToken
 from app.cycles.service import role_conflicts
 from app.errors import Conflict, NotFound, field_error
-from app.etag import check_if_match
+from app.etag import check_version
 from app.i18n import N_
 from app.people.schemas import MIN_PASSWORD, CityCreate, CityUpdate, UserCreate, UserUpdate
 from app.people.tables import City, User
 from app.settings import Settings
+from app.versioning import bump_version
 
 
 def list_cities(session: Session) -> list[City]:
@@ -40,23 +41,24 @@ def create_city(session: Session, actor_id: int, data: CityCreate) -> City:
     session.add(city)
     session.flush()
     record(session, actor_id, "create", "city", city.id, None, snapshot(city))
-    session.commit()
+    session.flush()
     return city
 
 
-def update_city(session: Session, actor_id: int, city_id: int, data: CityUpdate, if_match: str | None) -> City:
+def update_city(session: Session, actor_id: int, city_id: int, data: CityUpdate,
+                expected_version: int | None) -> City:
     city = get_city(session, city_id)
-    check_if_match(if_match, city.version)
+    check_version(expected_version, city.version)
     before = snapshot(city)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     if "name" in changes:
         _city_name_free(session, changes["name"], city.id)
     for key, value in changes.items():
         setattr(city, key, value)
-    city.version += 1
+    bump_version(city)
     session.add(city)
     record(session, actor_id, "update", "city", city.id, before, snapshot(city))
-    session.commit()
+    session.flush()
     return city
 
 
@@ -92,7 +94,7 @@ def create_user(session: Session, settings: Settings, actor_id: int | None, data
     session.add(user)
     session.flush()
     record(session, actor_id, "create", "user", user.id, None, snapshot(user))
-    session.commit()
+    session.flush()
     invite = None
     if data.password is None:
         invite = issue_token(session, user, INVITE, timedelta(days=settings.invite_days))
@@ -107,9 +109,10 @@ def new_invitation(session: Session, settings: Settings, actor_id: int, user_id:
     return issue_token(session, user, INVITE, timedelta(days=settings.invite_days))
 
 
-def update_user(session: Session, actor_id: int, user_id: int, data: UserUpdate, if_match: str | None) -> User:
+def update_user(session: Session, actor_id: int, user_id: int, data: UserUpdate,
+                expected_version: int | None) -> User:
     user = get_user(session, user_id)
-    check_if_match(if_match, user.version)
+    check_version(expected_version, user.version)
     before = snapshot(user)
     changes = data.model_dump(exclude_unset=True)
     if "city_id" in changes and changes["city_id"] != user.city_id:
@@ -120,10 +123,10 @@ def update_user(session: Session, actor_id: int, user_id: int, data: UserUpdate,
                            name=user.full_name, cycle=conflicts[0])
     for key, value in changes.items():
         setattr(user, key, value)
-    user.version += 1
+    bump_version(user)
     session.add(user)
     record(session, actor_id, "update", "user", user.id, before, snapshot(user))
-    session.commit()
+    session.flush()
     return user
 
 
@@ -144,10 +147,9 @@ def accept_invitation(session: Session, token: str, password: str, password_agai
 def set_language(session: Session, user: User, lang: str) -> None:
     before = snapshot(user)
     user.language = lang
-    user.version += 1
     session.add(user)
     record(session, user.id, "update", "user", user.id, before, snapshot(user))
-    session.commit()
+    session.flush()
 
 
 def ensure_coordinator(session: Session, email: str, password: str, full_name: str | None) -> tuple[User, bool]:
@@ -160,7 +162,7 @@ def ensure_coordinator(session: Session, email: str, password: str, full_name: s
         session.add(user)
         session.flush()
         record(session, None, "create", "user", user.id, None, snapshot(user))
-        session.commit()
+        session.flush()
         return user, True
     before = snapshot(user)
     user.is_coordinator = True

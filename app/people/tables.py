@@ -5,9 +5,10 @@ from sqlalchemy import Column, DateTime
 from sqlmodel import Field, SQLModel
 
 from app.timeutil import utcnow
+from app.versioning import Versioned
 
 
-class City(SQLModel, table=True):
+class City(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     country: str = Field(max_length=100)
@@ -15,7 +16,7 @@ class City(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
-class User(SQLModel, table=True):
+class User(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=320, unique=True, index=True)  # stored lower-case
     full_name: str = Field(max_length=200)

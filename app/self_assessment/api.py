@@ -4,10 +4,11 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Header, Request, Response, UploadFile
 
-from app.ids import PathId
-from app.auth.deps import ApiCycle, ReaderCycle, SessionDep
+from app.cycles.deps import ApiCycle, ReaderCycle
+from app.db import SessionDep
 from app.errors import request_language
-from app.etag import set_etag
+from app.etag import expected_version, set_etag
+from app.ids import PathId
 from app.self_assessment import excel, service
 from app.self_assessment.schemas import DocumentPublic, EntryPublic, EntryWrite, SelfAssessmentPublic
 
@@ -18,31 +19,31 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @router.get("/cycles/{cycle_id}/self-assessment", response_model=SelfAssessmentPublic)
 def get_report(access: ApiCycle, session: SessionDep):
-    return service.readable_report(session, access.user, access.role, access.cycle).public()
+    return service.readable_report(session, access.rights, access.cycle).public()
 
 
 @router.put("/cycles/{cycle_id}/self-assessment/{code}", response_model=EntryPublic)
 def put_entry(access: ApiCycle, code: str, data: EntryWrite, session: SessionDep, response: Response,
               if_match: IfMatch = None):
-    entry = service.write_entry(session, access.user, access.role, access.cycle, code, data, if_match)
+    entry = service.write_entry(session, access.rights, access.cycle, code, data, expected_version(if_match))
     set_etag(response, entry.version)
     return entry
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/submit", response_model=SelfAssessmentPublic)
 def submit(access: ApiCycle, session: SessionDep):
-    return service.submit(session, access.user, access.role, access.cycle).public()
+    return service.submit(session, access.rights, access.cycle).public()
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/reopen", response_model=SelfAssessmentPublic)
 def reopen(access: ApiCycle, session: SessionDep):
-    return service.reopen(session, access.user, access.cycle).public()
+    return service.reopen(session, access.rights, access.cycle).public()
 
 
 @router.post("/cycles/{cycle_id}/documents", status_code=201, response_model=DocumentPublic)
-async def upload_document(access: ApiCycle, session: SessionDep, file: Annotated[UploadFile, File()]):
-    data = await file.read(service.DOCUMENT_MAX_BYTES + 1)
-    doc = service.add_document(session, access.user, access.role, access.cycle, file.filename or "", data)
+def upload_document(access: ApiCycle, session: SessionDep, file: Annotated[UploadFile, File()]):
+    data = file.file.read(service.DOCUMENT_MAX_BYTES + 1)
+    doc = service.add_document(session, access.rights, access.cycle, file.filename or "", data)
     return DocumentPublic(id=doc.id, filename=doc.filename, content_type=doc.content_type, size=doc.size,
                           sha256=doc.sha256, url=service.document_url(doc))
 
@@ -50,7 +51,7 @@ async def upload_document(access: ApiCycle, session: SessionDep, file: Annotated
 @router.get("/cycles/{cycle_id}/documents/{document_id}")
 def download_document(access: ReaderCycle, document_id: PathId, session: SessionDep):
     """Only to those who may read the report; always as a download, never rendered inline."""
-    service.readable_report(session, access.user, access.role, access.cycle)
+    service.readable_report(session, access.rights, access.cycle)
     doc = service.get_document(session, access.cycle, document_id)
     return Response(doc.data, media_type=doc.content_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(doc.filename)}",
@@ -61,13 +62,13 @@ def download_document(access: ReaderCycle, document_id: PathId, session: Session
 
 @router.get("/cycles/{cycle_id}/self-assessment.xlsx")
 def export_workbook(request: Request, access: ReaderCycle, session: SessionDep):
-    report = service.readable_report(session, access.user, access.role, access.cycle)
+    report = service.readable_report(session, access.rights, access.cycle)
     data = excel.export_workbook(report, request_language(request))
     name = f"self-assessment-cycle-{access.cycle.id}.xlsx"
     return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.post("/cycles/{cycle_id}/self-assessment.xlsx")
-async def import_workbook(access: ApiCycle, session: SessionDep, file: Annotated[UploadFile, File()]):
-    data = await file.read(excel.WORKBOOK_MAX_BYTES + 1)
-    return {"updated": excel.import_workbook(session, access.user, access.role, access.cycle, data)}
+def import_workbook(access: ApiCycle, session: SessionDep, file: Annotated[UploadFile, File()]):
+    data = file.file.read(excel.WORKBOOK_MAX_BYTES + 1)
+    return {"updated": excel.import_workbook(session, access.rights, access.cycle, data)}

@@ -20,14 +20,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from benchmark.scales import CycleRole, SelfRating
+from benchmark.scales import SelfRating
 
 from app import labels
 from app.audit.service import record
+from app.auth.permissions import CycleRights
 from app.cycles.tables import Cycle
 from app.errors import InvalidInput, field_message
 from app.i18n import N_, gettext_for
-from app.people.tables import User
 from app.self_assessment import service
 from app.self_assessment.schemas import DESCRIPTION_MAX, EntryWrite
 from app.self_assessment.tables import SelfAssessmentEntry
@@ -384,11 +384,10 @@ def _same(entry: SelfAssessmentEntry | None, data: EntryWrite) -> bool:
             and current.evidence == data.evidence and current.responsible == data.responsible)
 
 
-def import_workbook(session: Session, user: User, role: CycleRole | None, cycle: Cycle, data: bytes) -> int:
-    """Check everything, then write every changed entry in one transaction; the count written."""
-    service.lock_report(session, cycle)
-    report = service.load_report(session, cycle)
-    service.check_writable(user, role, cycle, report)
+def import_workbook(session: Session, rights: CycleRights, cycle: Cycle, data: bytes) -> int:
+    """Check everything, then write every changed entry (in the request's transaction); the count written."""
+    report, rights = service.writable_report(session, rights, cycle)
+    user = rights.user
     entries, exported = read_workbook(data, cycle, report, service.document_ids(session, cycle))
     changed = {code: d for code, d in entries.items() if not _same(report.entries.get(code), d)}
     problems = _Problems()
@@ -402,6 +401,5 @@ def import_workbook(session: Session, user: User, role: CycleRole | None, cycle:
     problems.raise_if_any()
     service.apply_entries(session, user, cycle, [(code, report.entries.get(code), d) for code, d in changed.items()])
     record(session, user.id, "import", "self_assessment", cycle.id, None, {"updated": sorted(changed)})
-    session.commit()
     return len(changed)
 

@@ -7,12 +7,13 @@ from fastapi.responses import JSONResponse
 
 from benchmark.scales import SelfRating
 
-from app.auth import permissions
-from app.auth.deps import PageCycle, SessionDep
-from app.errors import DomainError
+from app.auth.permissions import require
+from app.cycles.deps import CycleAccess, PageCycle
+from app.db import SessionDep
+from app.etag import expected_version
 from app.self_assessment import excel, service
 from app.self_assessment.schemas import EntryWrite
-from app.web import error_message, parse_form, redirect, render
+from app.web import FormFields, parse_form, redirect, render, run_form
 
 router = APIRouter()
 
@@ -41,19 +42,23 @@ def sections(report: service.Report) -> list[Section]:
     return out
 
 
-def _page(request, session, access, status_code=200, **context):
-    report = service.readable_report(session, access.user, access.role, access.cycle)
-    writable = permissions.can_write_self_assessment(access.user, access.role) and not report.submitted \
-        and access.cycle.phase == "self_assessment"
-    return render(request, "self_assessment.html" if writable else "self_assessment_read.html",
+def _page(request, session, access: CycleAccess, status_code=200, **context):
+    report = service.readable_report(session, access.rights, access.cycle)
+    rights = access.rights.seeing(report.status)
+    return render(request, "self_assessment.html" if rights.write_self_assessment() else "self_assessment_read.html",
                   status_code=status_code, cycle=access.cycle, report=report, sections=sections(report),
-                  missing=report.missing(), ratings=[r.value for r in SelfRating],
-                  can_reopen=permissions.can_reopen_self_assessment(access.user) and report.submitted
-                  and access.cycle.phase == "self_assessment",
+                  missing=report.missing(), ratings=[r.value for r in SelfRating], rights=rights,
+                  can_reopen=rights.reopen_self_assessment() is True,
                   evidence_text=lambda e: service.format_lines([x.model_dump() for x in e.evidence], service.EVIDENCE_KEYS),
                   responsible_text=lambda e: service.format_lines([x.model_dump() for x in e.responsible],
                                                                   service.RESPONSIBLE_KEYS),
                   **context)
+
+
+def _show_on_page(request, session, access, code: str | None = None):
+    """A refused form shown on the report's page, beside the card it came from."""
+    return lambda status, error, errors: _page(request, session, access, status, error=error, errors=errors,
+                                               error_code=code)
 
 
 @router.get("/cycles/{cycle_id}/self-assessment")
@@ -71,34 +76,37 @@ def _entry_from_form(form: dict) -> EntryWrite:
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/entries/{code}")
-async def save_entry(request: Request, session: SessionDep, access: PageCycle, code: str):
+def save_entry(request: Request, session: SessionDep, access: PageCycle, code: str, form: FormFields):
     """Save one indicator. The page's script calls it as you type (autosave, JSON answer);
     without script the card's Save button posts it and comes back to the card."""
-    form = dict(await request.form())
     as_json = "application/json" in request.headers.get("accept", "")
-    try:
-        entry = service.write_entry(session, access.user, access.role, access.cycle, code, _entry_from_form(form),
-                                    form.get("version") or None)
-    except DomainError as exc:
-        message, errors = error_message(request, exc)
-        if as_json:
-            return JSONResponse({"detail": message, "errors": errors}, status_code=exc.status)
-        return _page(request, session, access, exc.status, error=message, errors=errors, error_code=code)
-    if as_json:
+
+    def save():
+        entry = service.write_entry(session, access.rights, access.cycle, code, _entry_from_form(form),
+                                    expected_version(form.get("version") or None))
+        if not as_json:
+            return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}")
         report = service.load_report(session, access.cycle)
         pillars = sections(report)
-        return {"version": entry.version, "complete": service.is_complete(report.entries.get(code)),
-                "completed": sum(s.done for s in pillars), "total": len(report.iset.indicators),
-                "pillars": {s.pillar.code.value: [s.done, s.total] for s in pillars}}
-    return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}")
+        return JSONResponse({"version": entry.version, "complete": service.is_complete(report.entries.get(code)),
+                             "completed": sum(s.done for s in pillars), "total": len(report.iset.indicators),
+                             "pillars": {s.pillar.code.value: [s.done, s.total] for s in pillars}})
+
+    def refused(status, error, errors):
+        if as_json:
+            return JSONResponse({"detail": error, "errors": errors}, status_code=status)
+        return _page(request, session, access, status, error=error, errors=errors, error_code=code)
+
+    return run_form(request, session, save, refused)
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/entries/{code}/document")
-async def upload_document(request: Request, session: SessionDep, access: PageCycle, code: str,
-                          file: Annotated[UploadFile, File()], title: Annotated[str, Form()] = ""):
-    """Upload a document and add it to the indicator's evidence."""
-    data = await file.read(service.DOCUMENT_MAX_BYTES + 1)
-    try:
+def upload_document(request: Request, session: SessionDep, access: PageCycle, code: str,
+                    file: Annotated[UploadFile, File()], title: Annotated[str, Form()] = ""):
+    """Upload a document and add it to the indicator's evidence, in one transaction."""
+    data = file.file.read(service.DOCUMENT_MAX_BYTES + 1)
+
+    def upload():
         report = service.load_report(session, access.cycle)
         current = service.entry_public(code, report.entries.get(code))
         evidence = [e.model_dump() for e in current.evidence]
@@ -108,53 +116,51 @@ async def upload_document(request: Request, session: SessionDep, access: PageCyc
             "self_rating": current.self_rating, "description": current.description,
             "evidence": [*evidence, {"title": name, "url": placeholder}],
             "responsible": [r.model_dump() for r in current.responsible]})
-        doc = service.add_document(session, access.user, access.role, access.cycle, file.filename or "", data,
-                                   commit=False)
+        doc = service.add_document(session, access.rights, access.cycle, file.filename or "", data)
         entry.evidence[-1].url = service.document_url(doc)
-        service.write_entry(session, access.user, access.role, access.cycle, code, entry, str(current.version))
-    except DomainError as exc:
-        session.rollback()  # the document goes with the entry, or not at all
-        message, errors = error_message(request, exc)
-        return _page(request, session, access, exc.status, error=message, errors=errors, error_code=code)
-    return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}")
+        service.write_entry(session, access.rights, access.cycle, code, entry, current.version)
+        return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}")
+
+    return run_form(request, session, upload, _show_on_page(request, session, access, code))
+
+
+def _submit_page(request, session, access: CycleAccess, status_code=200, error=None):
+    report = service.readable_report(session, access.rights, access.cycle)
+    return render(request, "self_assessment_submit.html", status_code=status_code, cycle=access.cycle,
+                  report=report, missing=[report.iset.by_code()[c] for c in report.missing()], error=error)
 
 
 @router.get("/cycles/{cycle_id}/self-assessment/submit")
 def submit_page(request: Request, session: SessionDep, access: PageCycle):
-    report = service.readable_report(session, access.user, access.role, access.cycle)
-    return render(request, "self_assessment_submit.html", cycle=access.cycle, report=report,
-                  missing=[report.iset.by_code()[c] for c in report.missing()])
+    return _submit_page(request, session, access)
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/submit")
 def submit(request: Request, session: SessionDep, access: PageCycle):
-    try:
-        service.submit(session, access.user, access.role, access.cycle)
-    except DomainError as exc:
-        message, _errors = error_message(request, exc)
-        report = service.load_report(session, access.cycle)
-        return render(request, "self_assessment_submit.html", status_code=exc.status, cycle=access.cycle,
-                      report=report, missing=[report.iset.by_code()[c] for c in report.missing()], error=message)
-    return redirect(f"/cycles/{access.cycle.id}/self-assessment")
+    # Someone who may not submit gets the error page, never the list of what is missing.
+    require(access.rights.write_self_assessment())
+
+    def do_submit():
+        service.submit(session, access.rights, access.cycle)
+        return redirect(f"/cycles/{access.cycle.id}/self-assessment")
+
+    return run_form(request, session, do_submit, lambda status, error, _errors: _submit_page(
+        request, session, access, status, error))
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/reopen")
 def reopen(request: Request, session: SessionDep, access: PageCycle):
-    try:
-        service.reopen(session, access.user, access.cycle)
-    except DomainError as exc:
-        message, errors = error_message(request, exc)
-        return _page(request, session, access, exc.status, error=message, errors=errors)
-    return redirect(f"/cycles/{access.cycle.id}/self-assessment")
+    def do_reopen():
+        service.reopen(session, access.rights, access.cycle)
+        return redirect(f"/cycles/{access.cycle.id}/self-assessment")
+
+    return run_form(request, session, do_reopen, _show_on_page(request, session, access))
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/import")
-async def import_workbook(request: Request, session: SessionDep, access: PageCycle,
-                          file: Annotated[UploadFile, File()]):
-    data = await file.read(excel.WORKBOOK_MAX_BYTES + 1)
-    try:
-        updated = excel.import_workbook(session, access.user, access.role, access.cycle, data)
-    except DomainError as exc:
-        message, errors = error_message(request, exc)
-        return _page(request, session, access, exc.status, error=message, errors=errors)
-    return _page(request, session, access, imported=updated)
+def import_workbook(request: Request, session: SessionDep, access: PageCycle, file: Annotated[UploadFile, File()]):
+    data = file.file.read(excel.WORKBOOK_MAX_BYTES + 1)
+    return run_form(
+        request, session,
+        lambda: _page(request, session, access, imported=excel.import_workbook(session, access.rights, access.cycle, data)),
+        _show_on_page(request, session, access))

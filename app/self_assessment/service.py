@@ -15,13 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from benchmark.indicators import IndicatorSet
-from benchmark.scales import CycleRole, Phase
+from benchmark.scales import Phase, ReportStatus
 
 from app.audit.service import record, record_many, snapshot
-from app.auth import permissions
+from app.auth.permissions import CycleRights, require
 from app.cycles.tables import Cycle
-from app.errors import Conflict, Forbidden, NotFound, PreconditionFailed, field_error
-from app.etag import check_if_match
+from app.cycles.transitions import register_exit_condition
+from app.errors import Conflict, NotFound, PreconditionFailed, field_error
+from app.etag import check_version
 from app.i18n import N_
 from app.indicators.service import get_set
 from app.people.tables import User
@@ -30,7 +31,7 @@ from app.schemas import CONTROL
 from app.self_assessment.tables import Document, SelfAssessment, SelfAssessmentEntry
 from app.timeutil import utcnow
 
-DRAFT, SUBMITTED = "draft", "submitted"
+DRAFT, SUBMITTED = ReportStatus.DRAFT, ReportStatus.SUBMITTED
 STALE_ANY = N_("Someone else changed this report meanwhile: reload it and make your change again.")
 DOCUMENT_URL = re.compile(r"^/api/v1/cycles/(\d+)/documents/(\d+)$")
 
@@ -41,7 +42,7 @@ class Report:
 
     cycle: Cycle
     iset: IndicatorSet
-    status: str
+    status: ReportStatus
     entries: dict[str, SelfAssessmentEntry]
 
     @property
@@ -93,8 +94,8 @@ def load_report(session: Session, cycle: Cycle) -> Report:
     """The whole report in two queries."""
     header = session.get(SelfAssessment, cycle.id)
     rows = session.exec(select(SelfAssessmentEntry).where(SelfAssessmentEntry.cycle_id == cycle.id)).all()
-    return Report(cycle, get_set(session, cycle.indicator_set_version), header.status if header else DRAFT,
-                  {r.indicator_code: r for r in rows})
+    return Report(cycle, get_set(session, cycle.indicator_set_version),
+                  ReportStatus(header.status) if header else DRAFT, {r.indicator_code: r for r in rows})
 
 
 def lock_report(session: Session, cycle: Cycle) -> None:
@@ -107,20 +108,29 @@ def lock_report(session: Session, cycle: Cycle) -> None:
                     .values(status=SelfAssessment.status))
 
 
-def readable_report(session: Session, user: User, role: CycleRole | None, cycle: Cycle) -> Report:
+def readable_report(session: Session, rights: CycleRights, cycle: Cycle) -> Report:
+    require(rights.read_self_assessment())
+    return load_report(session, cycle)
+
+
+def writable_report(session: Session, rights: CycleRights, cycle: Cycle) -> tuple[Report, CycleRights]:
+    """The report under its write lock, once the caller may write it as it now stands."""
+    lock_report(session, cycle)
     report = load_report(session, cycle)
-    if not permissions.can_read_self_assessment(user, role, report.submitted):
-        raise Forbidden(N_("The initial report can be read by the peers once the host city has submitted it."))
-    return report
+    rights = rights.seeing(report.status)
+    require(rights.write_self_assessment())
+    return report, rights
 
 
-def check_writable(user: User, role: CycleRole | None, cycle: Cycle, report: Report) -> None:
-    if not permissions.can_write_self_assessment(user, role):
-        raise Forbidden(N_("Only the host city's officer writes the initial report."))
-    if cycle.phase != Phase.SELF_ASSESSMENT.value:
-        raise Conflict(N_("The cycle is past its self-assessment phase: the initial report can no longer change."))
-    if report.submitted:
-        raise Conflict(N_("The initial report is submitted and read-only; a coordinator can reopen it."))
+def _unsubmitted(session: Session, cycle: Cycle) -> tuple[str, dict] | None:
+    header = session.get(SelfAssessment, cycle.id)
+    if header is not None and header.status == SUBMITTED:
+        return None
+    return N_("The host city has not submitted its initial report yet: the peers would have nothing to review."), {}
+
+
+# Not overridable: without a submitted report the peers would have nothing to review.
+register_exit_condition(Phase.SELF_ASSESSMENT, _unsubmitted, overridable=False)
 
 
 def document_ids(session: Session, cycle: Cycle) -> set[int]:
@@ -142,19 +152,19 @@ def _check_documents(session: Session, cycle: Cycle, data: EntryWrite) -> None:
             raise field_error(["evidence", n, "url"], N_("No uploaded document at %(url)s in this cycle."), url=item.url)
 
 
-def write_entry(session: Session, user: User, role: CycleRole | None, cycle: Cycle, code: str,
-                data: EntryWrite, if_match: str | None) -> EntryPublic:
-    """Replace one entry; 412 (nothing changed) when If-Match names another version."""
+def write_entry(session: Session, rights: CycleRights, cycle: Cycle, code: str, data: EntryWrite,
+                expected_version: int | None) -> EntryPublic:
+    """Replace one entry; 412 (nothing changed) when ``expected_version`` is not its version
+    (0: never written)."""
     lock_report(session, cycle)
     report = load_report(session, cycle)
     if code not in report.iset.by_code():
         raise NotFound(N_("No indicator %(code)s in this cycle's indicator set."), code=code)
-    check_writable(user, role, cycle, report)
+    require(rights.seeing(report.status).write_self_assessment())
     _check_documents(session, cycle, data)
     entry = report.entries.get(code)
-    check_if_match(if_match, entry.version if entry else 0)
-    written = apply_entries(session, user, cycle, [(code, entry, data)])[code]
-    session.commit()
+    check_version(expected_version, entry.version if entry else 0)
+    written = apply_entries(session, rights.user, cycle, [(code, entry, data)])[code]
     return entry_public(code, written)
 
 
@@ -186,13 +196,11 @@ def apply_entries(session: Session, user: User, cycle: Cycle,
             updated,
         )
         if done.rowcount != len(updated):
-            session.rollback()
             raise PreconditionFailed(STALE_ANY)
     if created:
         try:
             session.connection().execute(insert(table), [row.model_dump(exclude={"id"}) for row in created])
         except IntegrityError:  # someone created one of them in the meantime
-            session.rollback()
             raise PreconditionFailed(STALE_ANY) from None
     record_many(session, user.id, [
         ("update" if entry else "create", "self_assessment_entry", f"{cycle.id}/{code}", snapshot(entry),
@@ -202,45 +210,39 @@ def apply_entries(session: Session, user: User, cycle: Cycle,
     return result
 
 
-def submit(session: Session, user: User, role: CycleRole | None, cycle: Cycle) -> Report:
+def submit(session: Session, rights: CycleRights, cycle: Cycle) -> Report:
     """Lock the report; 409 with ``missing`` while an entry lacks a rating or a description."""
-    lock_report(session, cycle)
-    report = load_report(session, cycle)
-    check_writable(user, role, cycle, report)
+    report, rights = writable_report(session, rights, cycle)
     missing = report.missing()
     if missing:
         raise Conflict(N_("%(n)s indicators still lack a self-rating or a description."), n=len(missing),
                        extra={"missing": missing})
-    _set_status(session, user, cycle, SUBMITTED)
+    _set_status(session, rights.user, cycle, SUBMITTED)
     report.status = SUBMITTED
     return report
 
 
-def reopen(session: Session, user: User, cycle: Cycle) -> Report:
+def reopen(session: Session, rights: CycleRights, cycle: Cycle) -> Report:
     """A coordinator returns a submitted report to its officer (recorded in the audit log)."""
-    if not permissions.can_reopen_self_assessment(user):
-        raise Forbidden(N_("Only a coordinator may reopen a submitted report."))
+    require(rights.reopen_self_assessment())
     lock_report(session, cycle)
     report = load_report(session, cycle)
-    if not report.submitted:
-        raise Conflict(N_("The initial report is not submitted."))
-    if cycle.phase != Phase.SELF_ASSESSMENT.value:
-        raise Conflict(N_("The cycle is past its self-assessment phase: the initial report can no longer change."))
-    _set_status(session, user, cycle, DRAFT)
+    require(rights.seeing(report.status).reopen_self_assessment())
+    _set_status(session, rights.user, cycle, DRAFT)
     report.status = DRAFT
     return report
 
 
-def _set_status(session: Session, user: User, cycle: Cycle, status: str) -> None:
+def _set_status(session: Session, user: User, cycle: Cycle, status: ReportStatus) -> None:
     header = session.get(SelfAssessment, cycle.id) or SelfAssessment(cycle_id=cycle.id)
     before = snapshot(header) if header.status else None
-    header.status = status
+    header.status = status.value
     header.submitted_at = utcnow() if status == SUBMITTED else None
     header.submitted_by = user.id if status == SUBMITTED else None
     session.add(header)
     record(session, user.id, "submit" if status == SUBMITTED else "reopen", "self_assessment", cycle.id,
            before, snapshot(header))
-    session.commit()
+    session.flush()
 
 
 # --- documents -------------------------------------------------------------------------
@@ -263,12 +265,10 @@ _KINDS = {  # extension -> (content type, accepted leading bytes)
 }
 
 
-def add_document(session: Session, user: User, role: CycleRole | None, cycle: Cycle, filename: str,
-                 data: bytes, commit: bool = True) -> Document:
-    """Store an uploaded evidence document (checked by extension and content); with
-    ``commit=False`` it joins the caller's transaction."""
-    lock_report(session, cycle)
-    check_writable(user, role, cycle, load_report(session, cycle))
+def add_document(session: Session, rights: CycleRights, cycle: Cycle, filename: str, data: bytes) -> Document:
+    """Store an uploaded evidence document (checked by extension and content)."""
+    _report, rights = writable_report(session, rights, cycle)
+    user = rights.user
     name = CONTROL.sub("", (filename or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()[:255]
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in _KINDS:
@@ -285,8 +285,6 @@ def add_document(session: Session, user: User, role: CycleRole | None, cycle: Cy
     session.flush()
     record(session, user.id, "upload", "document", doc.id, None,
            {"filename": name, "size": len(data), "sha256": doc.sha256, "cycle_id": cycle.id})
-    if commit:
-        session.commit()
     return doc
 
 

@@ -5,8 +5,8 @@ Texts are extracted from the source with Babel, exactly as ``babel.cfg`` says
 after a text was added or changed, refresh the catalogs from the repository
 root and translate the new French entries (leaving no ``#, fuzzy`` flag)::
 
-    pybabel extract -F babel.cfg -k N_ -o app/locale/messages.pot --no-location --sort-output .
-    pybabel update -i app/locale/messages.pot -d app/locale --no-fuzzy-matching
+    pybabel extract -F babel.cfg -k N_ -o app/locale/messages.pot --no-location --sort-output --no-wrap .
+    pybabel update -i app/locale/messages.pot -d app/locale --no-fuzzy-matching --no-wrap
 
 No database is needed.
 """
@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}  # what `pybabel extract -k N_` uses
 UPDATE_HINT = (
     "run, from the repository root:\n"
-    "  pybabel extract -F babel.cfg -k N_ -o app/locale/messages.pot --no-location --sort-output .\n"
-    "  pybabel update -i app/locale/messages.pot -d app/locale --no-fuzzy-matching\n"
+    "  pybabel extract -F babel.cfg -k N_ -o app/locale/messages.pot --no-location --sort-output --no-wrap .\n"
+    "  pybabel update -i app/locale/messages.pot -d app/locale --no-fuzzy-matching --no-wrap\n"
     "then translate the new entries in app/locale/fr/LC_MESSAGES/messages.po (no '#, fuzzy' left)."
 )
 # %(name)s, %(n)d, %(x)-5.2f ...: the named python-format placeholders.

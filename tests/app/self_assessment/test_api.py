@@ -195,6 +195,7 @@ def test_a_submit_waits_for_a_write_in_progress_and_sees_it(engine, world, sessi
 
     from sqlmodel import Session
 
+    from app.cycles.deps import load_cycle_access
     from app.errors import Conflict
     from app.self_assessment import service
     from app.self_assessment.schemas import EntryWrite
@@ -206,7 +207,9 @@ def test_a_submit_waits_for_a_write_in_progress_and_sees_it(engine, world, sessi
     def submit():
         with Session(engine, expire_on_commit=False) as other:
             try:
-                service.submit(other, officer, "host_officer", world.cycle)
+                access = load_cycle_access(other, officer, world.cycle.id)
+                service.submit(other, access.rights, world.cycle)
+                other.commit()
                 outcome["submitted"] = True
             except Conflict as exc:
                 outcome["missing"] = exc.extra["missing"]

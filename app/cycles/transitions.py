@@ -1,0 +1,64 @@
+"""The phase transitions as one table, and the exit conditions each part of the cycle registers.
+
+A cycle moves one step at a time along the phases: forward, or back one step (who may
+do which is :meth:`CycleRights.change_phase`). A published cycle has no transition.
+Each part of the cycle registers the condition for leaving its phase
+(``register_exit_condition``) where it is defined, so that this module knows none of
+their tables: the self-assessment registers "the initial report is submitted", and the
+preparatory review, the visit and the report will register theirs.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlmodel import Session
+
+from benchmark.scales import Phase
+
+from app.cycles.tables import Cycle
+
+
+class Step(StrEnum):
+    FORWARD = "forward"
+    BACK = "back"
+
+
+_ORDER = list(Phase)
+#: (from, to) -> the kind of step. Nothing leaves ``published``.
+TRANSITIONS: dict[tuple[Phase, Phase], Step] = {
+    **{(a, b): Step.FORWARD for a, b in zip(_ORDER, _ORDER[1:], strict=False)},
+    **{(b, a): Step.BACK for a, b in zip(_ORDER, _ORDER[1:], strict=False) if b != Phase.PUBLISHED},
+}
+
+
+@dataclass(frozen=True)
+class ExitCondition:
+    """What must hold before a cycle leaves ``phase`` forward.
+
+    ``unmet(session, cycle)`` answers ``None`` when it holds, else a message id saying
+    what is missing (with its parameters). A coordinator may move on regardless, with a
+    recorded reason, when ``overridable``."""
+
+    phase: Phase
+    unmet: Callable[[Session, Cycle], tuple[str, dict] | None]
+    overridable: bool
+
+
+_EXIT_CONDITIONS: dict[Phase, list[ExitCondition]] = {}
+
+
+def register_exit_condition(phase: Phase, unmet: Callable[[Session, Cycle], tuple[str, dict] | None],
+                            *, overridable: bool) -> None:
+    _EXIT_CONDITIONS.setdefault(phase, []).append(ExitCondition(phase, unmet, overridable))
+
+
+def unmet_conditions(session: Session, cycle: Cycle, source: Phase, target: Phase) -> list[tuple[ExitCondition, str, dict]]:
+    """The exit conditions of ``source`` that block the move to ``target`` (backward moves have none)."""
+    if TRANSITIONS.get((source, target)) != Step.FORWARD:
+        return []
+    found = []
+    for condition in _EXIT_CONDITIONS.get(source, []):
+        unmet = condition.unmet(session, cycle)
+        if unmet is not None:
+            found.append((condition, *unmet))
+    return found
