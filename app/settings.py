@@ -1,6 +1,9 @@
 """Settings from the environment (``INTI_*``), in one object."""
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -33,3 +36,12 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def app_settings(request: Request) -> Settings:
+    """The settings the app was created with (``create_app(settings=...)``): the only ones
+    request handlers read, so that a test or a second app in one process gets its own."""
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(app_settings)]

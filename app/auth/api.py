@@ -10,7 +10,7 @@ from app.auth.deps import ApiUser
 from app.db import SessionDep
 from app.auth.service import API, authenticate, issue_token
 from app.people.schemas import UserPublic
-from app.settings import get_settings
+from app.settings import SettingsDep
 
 router = APIRouter(tags=["auth"])
 
@@ -26,8 +26,8 @@ def client_of(request: Request) -> str:
 
 
 @router.post("/auth/token", response_model=Token)
-def login_for_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, request: Request):
-    settings = get_settings()
+def login_for_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, request: Request,
+                    settings: SettingsDep):
     user = authenticate(session, settings, form.username, form.password, client_of(request))
     lifetime = timedelta(hours=settings.api_token_hours)
     return Token(access_token=issue_token(session, user, API, lifetime), expires_in=int(lifetime.total_seconds()))

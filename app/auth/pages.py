@@ -12,7 +12,7 @@ from app.db import SessionDep
 from app.i18n import LANG_COOKIE, LANGUAGES
 from app.middleware import cookie_header, cookie_secure
 from app.people import service as people
-from app.settings import get_settings
+from app.settings import SettingsDep
 from app.web import redirect, render, run_form, safe_next
 
 router = APIRouter()
@@ -31,10 +31,8 @@ def login_page(request: Request, session: SessionDep, next: str = "/"):
 
 
 @router.post("/login")
-def login(request: Request, session: SessionDep, email: Annotated[str, Form()] = "",
+def login(request: Request, session: SessionDep, settings: SettingsDep, email: Annotated[str, Form()] = "",
           password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"):
-    settings = get_settings()
-
     def log_in():
         user = authenticate(session, settings, email, password, client_of(request))
         hours = settings.session_hours

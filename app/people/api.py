@@ -12,7 +12,7 @@ from app.etag import expected_version, set_etag
 from app.i18n import N_
 from app.people import service
 from app.people.schemas import CityCreate, CityPublic, CityUpdate, UserCreate, UserCreated, UserPublic, UserUpdate
-from app.settings import get_settings
+from app.settings import SettingsDep
 
 router = APIRouter(tags=["people"])
 IfMatch = Annotated[str | None, Header()]
@@ -59,8 +59,9 @@ def list_users(session: SessionDep, _actor: ApiCoordinator):
 
 
 @router.post("/users", status_code=201, response_model=UserCreated)
-def create_user(data: UserCreate, session: SessionDep, actor: ApiCoordinator, response: Response):
-    user, invite = service.create_user(session, get_settings(), actor.id, data)
+def create_user(data: UserCreate, session: SessionDep, actor: ApiCoordinator, response: Response,
+                settings: SettingsDep):
+    user, invite = service.create_user(session, settings, actor.id, data)
     set_etag(response, user.version)
     return UserCreated(**_user(user).model_dump(), invite_url=f"/welcome/{invite}" if invite else None)
 

@@ -7,7 +7,7 @@ from app.etag import expected_version
 from app.ids import PathId
 from app.people import service
 from app.people.schemas import CityCreate, CityUpdate, UserCreate, UserUpdate
-from app.settings import get_settings
+from app.settings import SettingsDep
 from app.web import FormFields, parse_form, redirect, render, run_form
 
 router = APIRouter()
@@ -69,19 +69,21 @@ def _show_refusal(request, session, form=None):
 
 
 @router.post("/admin/people")
-def create_person(request: Request, session: SessionDep, actor: PageCoordinator, form: FormFields):
+def create_person(request: Request, session: SessionDep, actor: PageCoordinator, form: FormFields,
+                  settings: SettingsDep):
     """New accounts get a one-time link to set their own password, shown once here."""
     def create():
-        user, invite = service.create_user(session, get_settings(), actor.id, parse_form(UserCreate, _user_form(form)))
+        user, invite = service.create_user(session, settings, actor.id, parse_form(UserCreate, _user_form(form)))
         return _people_page(request, session, 201, form={}, invited=user, invite_url=_absolute(request, invite))
 
     return run_form(request, session, create, _show_refusal(request, session, form))
 
 
 @router.post("/admin/people/{user_id}/invite")
-def reinvite(request: Request, session: SessionDep, actor: PageCoordinator, user_id: PathId):
+def reinvite(request: Request, session: SessionDep, actor: PageCoordinator, user_id: PathId,
+             settings: SettingsDep):
     def invite():
-        link = service.new_invitation(session, get_settings(), actor.id, user_id)
+        link = service.new_invitation(session, settings, actor.id, user_id)
         return _people_page(request, session, form={}, invited=service.get_user(session, user_id),
                             invite_url=_absolute(request, link))
 

@@ -195,3 +195,16 @@ def test_an_oversized_request_is_refused_before_its_body_is_read(client, world):
                     content=b"--x--")
     assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
     assert "20 MB" in r.json()["detail"]
+
+
+def test_the_settings_given_to_the_app_are_the_ones_it_uses(engine, world):
+    """``create_app(settings=...)`` is obeyed: here, one failure locks the account out."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    with TestClient(create_app(settings=Settings(login_max_failures=1), engine=engine)) as strict:
+        assert token(strict, "peer@castelverde.example", "wrong-password").status_code == 401
+        assert token(strict, "peer@castelverde.example", "wrong-password").status_code == 429
+        assert token(strict, "peer@castelverde.example", PASSWORD).status_code == 429
