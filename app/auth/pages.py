@@ -27,7 +27,7 @@ def _session_cookie(response: RedirectResponse, request: Request, value: str, ma
 def login_page(request: Request, session: SessionDep, next: str = "/"):
     if optional_page_user(request, session) is not None:
         return redirect(safe_next(next))
-    return render(request, "login.html", next=safe_next(next), email="")
+    return render(request, "auth/login.html", next=safe_next(next), email="")
 
 
 @router.post("/login")
@@ -42,7 +42,7 @@ def login(request: Request, session: SessionDep, settings: SettingsDep, email: A
         return response
 
     return run_form(request, session, log_in, lambda status, error, _errors: render(
-        request, "login.html", status_code=status, error=error, next=safe_next(next), email=email))
+        request, "auth/login.html", status_code=status, error=error, next=safe_next(next), email=email))
 
 
 @router.post("/logout")
@@ -58,7 +58,7 @@ def logout(request: Request, session: SessionDep):
 @router.get("/welcome/{token}")
 def welcome_page(request: Request, session: SessionDep, token: str):
     invited = user_for_token(session, token, INVITE)
-    return render(request, "welcome.html", invited=invited, token=token,
+    return render(request, "auth/welcome.html", invited=invited, token=token,
                   status_code=200 if invited else 404)
 
 
@@ -70,7 +70,7 @@ def welcome(request: Request, session: SessionDep, token: str,
         return redirect("/login")
 
     return run_form(request, session, accept, lambda status, error, errors: render(
-        request, "welcome.html", invited=user_for_token(session, token, INVITE), token=token,
+        request, "auth/welcome.html", invited=user_for_token(session, token, INVITE), token=token,
         error=error, errors=errors, status_code=status))
 
 

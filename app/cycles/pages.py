@@ -20,11 +20,11 @@ router = APIRouter()
 
 @router.get("/")
 def my_cycles(request: Request, session: SessionDep, user: PageUser):
-    return render(request, "my_cycles.html", cycles=service.visible_cycles(session, user), phases=list(Phase))
+    return render(request, "cycles/my_cycles.html", cycles=service.visible_cycles(session, user), phases=list(Phase))
 
 
 def _new_cycle_page(request, session, status_code=200, **context):
-    return render(request, "cycle_new.html", status_code=status_code, cities=list_cities(session),
+    return render(request, "cycles/cycle_new.html", status_code=status_code, cities=list_cities(session),
                   phases=list(Phase), **context)
 
 
@@ -59,7 +59,7 @@ def _cycle_page(request, session, access: CycleAccess, status_code=200, **contex
     member_ids = {u.id for _, u in view.members}
     can_edit = access.rights.edit_cycle() is True
     return render(
-        request, "cycle.html", status_code=status_code, view=view, phases=list(Phase),
+        request, "cycles/cycle.html", status_code=status_code, view=view, phases=list(Phase),
         current=access.rights.phase, roles=list(CycleRole), rights=access.rights, can_edit=can_edit,
         back_to=_step(access, -1), move_on_to=_step(access, +1),
         candidates=[u for u in list_users(session) if u.id not in member_ids and u.is_active] if can_edit else [],

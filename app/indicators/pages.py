@@ -23,14 +23,14 @@ def _current_set(session):
 @router.get("/benchmark")
 def benchmark_grid(request: Request, session: SessionDep, _user: PageUser):
     iset = _current_set(session)
-    return render(request, "benchmark.html", iset=iset, counts=iset.counts(), sets=list_sets(session))
+    return render(request, "indicators/benchmark.html", iset=iset, counts=iset.counts(), sets=list_sets(session))
 
 
 @router.get("/benchmark/{pillar}/{dimension}")
 def benchmark_cell(request: Request, session: SessionDep, _user: PageUser, pillar: Pillar, dimension: Dimension):
     iset = _current_set(session)
     return render(
-        request, "benchmark_cell.html", iset=iset,
+        request, "indicators/benchmark_cell.html", iset=iset,
         pillar=next(p for p in iset.pillars if p.code == pillar),
         dimension=next(d for d in iset.dimensions if d.code == dimension),
         indicators=[i for i in iset.indicators if i.pillar == pillar and i.dimension == dimension],

@@ -14,7 +14,7 @@ router = APIRouter()
 
 
 def _cities_page(request, session, status_code=200, **context):
-    return render(request, "cities.html", status_code=status_code, cities=service.list_cities(session), **context)
+    return render(request, "people/cities.html", status_code=status_code, cities=service.list_cities(session), **context)
 
 
 @router.get("/admin/cities")
@@ -44,7 +44,7 @@ def update_city(request: Request, session: SessionDep, actor: PageCoordinator, c
 
 
 def _people_page(request, session, status_code=200, **context):
-    return render(request, "people.html", status_code=status_code, people=service.list_users(session),
+    return render(request, "people/people.html", status_code=status_code, people=service.list_users(session),
                   cities=service.list_cities(session), **context)
 
 

@@ -45,7 +45,7 @@ def sections(report: service.Report) -> list[Section]:
 def _page(request, session, access: CycleAccess, status_code=200, **context):
     report = service.readable_report(session, access.rights, access.cycle)
     rights = access.rights.seeing(report.status)
-    return render(request, "self_assessment.html" if rights.write_self_assessment() else "self_assessment_read.html",
+    return render(request, "self_assessment/self_assessment.html" if rights.write_self_assessment() else "self_assessment/self_assessment_read.html",
                   status_code=status_code, cycle=access.cycle, report=report, sections=sections(report),
                   missing=report.missing(), ratings=[r.value for r in SelfRating], rights=rights,
                   can_reopen=rights.reopen_self_assessment() is True,
@@ -126,7 +126,7 @@ def upload_document(request: Request, session: SessionDep, access: PageCycle, co
 
 def _submit_page(request, session, access: CycleAccess, status_code=200, error=None):
     report = service.readable_report(session, access.rights, access.cycle)
-    return render(request, "self_assessment_submit.html", status_code=status_code, cycle=access.cycle,
+    return render(request, "self_assessment/self_assessment_submit.html", status_code=status_code, cycle=access.cycle,
                   report=report, missing=[report.iset.by_code()[c] for c in report.missing()], error=error)
 
 

@@ -5,12 +5,11 @@ grid and a benchmark cell in French (to look at the layout).
 """
 from __future__ import annotations
 
-import os
-import re
 from collections import Counter
 from pathlib import Path
 
 import yaml
+from browser_support import log_in, path_is, shot, submit_login
 from playwright.sync_api import Page, expect
 
 from app.i18n import gettext_for
@@ -24,28 +23,6 @@ COUNTS = Counter(tuple(i["code"].split("-")[:2]) for i in BENCHMARK["indicators"
 BAD_CREDENTIALS = "Wrong e-mail or password."
 
 
-def shot(page: Page, name: str) -> None:
-    folder = os.environ.get("INTI_SHOTS_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def path_is(path: str) -> re.Pattern:
-    """A URL whose path (and query, if given) is exactly ``path``."""
-    return re.compile(r"^https?://[^/]+" + re.escape(path) + r"$")
-
-
-def submit_login(page: Page, email: str, password: str) -> None:
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-
-
-def log_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    submit_login(page, email, password)
-    expect(page.locator("header form[action='/logout'] button")).to_be_visible()  # in any language
 
 
 def test_wrong_password_is_refused_and_right_one_opens_my_cycles(page: Page, people):

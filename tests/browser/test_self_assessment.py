@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import pytest
+from browser_support import log_in
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from app.cycles.tables import Cycle, CycleMember
 from app.indicators.service import current_version, get_set
 from app.self_assessment.tables import SelfAssessment, SelfAssessmentEntry
-from test_login_and_benchmark import log_in
 
 LEFT = ["GG-AMB-1", "IE-IMP-2", "WP-EVA-4"]
 
