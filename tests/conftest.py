@@ -25,12 +25,16 @@ from sqlmodel import Session, SQLModel
 
 import app.tables  # noqa: F401
 from app.auth.service import API, issue_token
-from app.cycles.tables import Cycle, CycleMember
+from app.cycles import service as cycle_service
+from app.cycles.schemas import CycleCreate, MemberCreate
+from app.cycles.tables import Cycle
 from app.db import make_engine, upgrade
 from app.main import create_app, load_benchmark
+from app.people import service as people_service
+from app.people.schemas import CityCreate
 from app.people.tables import City, User
 from app.settings import get_settings
-from support import make_user
+from support import make_user, rights_of
 
 ROOT = Path(__file__).resolve().parents[1]
 KEEP = {"indicator_set", "indicator", "alembic_version"}
@@ -147,24 +151,24 @@ class World:
 
 @pytest.fixture
 def world(session, client) -> World:
-    host = City(name="Velmar", country="France")
-    other = City(name="Nordhaven", country="Denmark")
-    third = City(name="Castelverde", country="Italy")
-    session.add_all([host, other, third])
+    """Made through the services, as a coordinator would (people get a password hashed once
+    for the whole run: argon2 is slow on purpose)."""
+    coordinator = make_user(session, "coord@example.org", "Claire Coordinator", None, coordinator=True)
+    host, other, third = (people_service.create_city(session, coordinator.id, CityCreate(name=n, country=c))
+                          for n, c in (("Velmar", "France"), ("Nordhaven", "Denmark"), ("Castelverde", "Italy")))
     session.commit()
     people = {
-        "coordinator": make_user(session, "coord@example.org", "Claire Coordinator", None, coordinator=True),
+        "coordinator": coordinator,
         "host_officer": make_user(session, "officer@velmar.example", "Amina Officer", host),
         "peer": make_user(session, "peer@castelverde.example", "Giulia Peer", third),
         "team_leader": make_user(session, "leader@nordhaven.example", "Lars Leader", other),
         "outsider": make_user(session, "outsider@nordhaven.example", "Otto Outsider", other),
     }
-    version = session.exec(text("SELECT version FROM indicator_set")).first()[0]
-    cycle = Cycle(title="Velmar 2027", host_city_id=host.id, indicator_set_version=version)
-    session.add(cycle)
+    cycle = cycle_service.create_cycle(session, coordinator, CycleCreate(title="Velmar 2027", host_city_id=host.id))
     session.commit()
+    rights = rights_of(session, coordinator, cycle)
     for role in ("host_officer", "peer", "team_leader"):
-        session.add(CycleMember(cycle_id=cycle.id, user_id=people[role].id, role=role))
+        cycle_service.add_member(session, rights, cycle, MemberCreate(user_id=people[role].id, role=role))
     session.commit()
     tokens = {role: issue_token(session, user, API, timedelta(hours=1)) for role, user in people.items()}
     session.commit()

@@ -33,25 +33,43 @@ def csrf_of(client: TestClient, page: str = "/login") -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def fill_report(session: Session, cycle, codes=None) -> None:
-    """Complete entries of the initial report for ``codes`` (default: every indicator)."""
-    from app.indicators.service import get_set
-    from app.self_assessment.tables import SelfAssessmentEntry
+def rights_of(session: Session, user: User, cycle):
+    """What ``user`` may do in ``cycle``, as a request of theirs would find it."""
+    from app.cycles.deps import load_cycle_access
 
+    return load_cycle_access(session, user, cycle.id).rights
+
+
+def officer_of(session: Session, cycle) -> User:
+    from sqlmodel import select
+
+    from app.cycles.tables import CycleMember
+
+    return session.exec(select(User).join(CycleMember, CycleMember.user_id == User.id).where(
+        CycleMember.cycle_id == cycle.id, CycleMember.role == "host_officer")).one()
+
+
+def fill_report(session: Session, cycle, codes=None) -> None:
+    """The host officer completes the entries for ``codes`` (default: every indicator),
+    through the report's service as the pages and the API do."""
+    from app.self_assessment import service
+    from app.self_assessment.schemas import EntryWrite
+
+    report = service.load_report(session, cycle)
     if codes is None:
-        codes = [i.code for i in get_set(session, cycle.indicator_set_version).indicators]
-    for code in codes:
-        session.add(SelfAssessmentEntry(cycle_id=cycle.id, indicator_code=code, self_rating="at",
-                                        description="Done.", evidence=[], responsible=[]))
+        codes = [i.code for i in report.iset.indicators]
+    data = EntryWrite(self_rating="at", description="Done.")
+    service.apply_entries(session, officer_of(session, cycle), cycle,
+                          [(code, report.entries.get(code), data) for code in codes])
     session.commit()
 
 
 def submit_report(session: Session, cycle) -> None:
-    """Mark a cycle's initial report as submitted (complete), as the host officer would."""
-    from app.self_assessment.tables import SelfAssessment
+    """The host officer completes and submits the initial report, through the service."""
+    from app.self_assessment import service
 
     fill_report(session, cycle)
-    session.add(SelfAssessment(cycle_id=cycle.id, status="submitted"))
+    service.submit(session, rights_of(session, officer_of(session, cycle), cycle), cycle)
     session.commit()
 
 

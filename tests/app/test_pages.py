@@ -91,8 +91,9 @@ def test_phase_button_with_stale_version_is_refused(client, world, session):
     r = client.post(f"/cycles/{world.cycle.id}/phase", headers=HTML,
                     data={"phase": "preparatory_review", "version": "0", "csrf_token": csrf})
     assert r.status_code == 412 and "Someone else changed this record" in r.text
+    session.refresh(world.cycle)
     ok = client.post(f"/cycles/{world.cycle.id}/phase", headers=HTML,
-                     data={"phase": "preparatory_review", "version": "1", "csrf_token": csrf})
+                     data={"phase": "preparatory_review", "version": str(world.cycle.version), "csrf_token": csrf})
     assert ok.status_code == 200 and "Current phase: <strong>Preparatory review</strong>" in ok.text
 
 

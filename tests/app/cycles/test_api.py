@@ -133,9 +133,11 @@ def test_list_cycles_shows_only_my_cycles(client, world):
 def test_update_deadlines_and_remove_member(client, world):
     h = world.auth("coordinator")
     url = f"/api/v1/cycles/{world.cycle.id}"
-    r = client.patch(url, json={"deadlines": {"visit": "2027-03-19"}}, headers={**h, "If-Match": '"1"'})
+    etag = client.get(url, headers=h).headers["ETag"]
+    r = client.patch(url, json={"deadlines": {"visit": "2027-03-19"}}, headers={**h, "If-Match": etag})
     assert r.status_code == 200 and r.json()["deadlines"] == {"visit": "2027-03-19"}
-    assert client.patch(url, json={"title": "Other"}, headers={**h, "If-Match": '"1"'}).status_code == 412
+    assert r.headers["ETag"] != etag  # a change of deadlines is a new version of the cycle
+    assert client.patch(url, json={"title": "Other"}, headers={**h, "If-Match": etag}).status_code == 412
     r = client.delete(f"{url}/members/{world.people['peer'].id}", headers=h)
     assert world.people["peer"].id not in [m["user_id"] for m in r.json()["members"]]
     assert client.get(url, headers=world.auth("peer")).status_code == 404

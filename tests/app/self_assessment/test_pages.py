@@ -5,7 +5,7 @@ import re
 from sqlmodel import select
 
 from app.self_assessment.tables import SelfAssessment, SelfAssessmentEntry
-from support import browser_login, csrf_of, fill_report
+from support import browser_login, csrf_of, fill_report, submit_report
 
 HTML = {"Accept": "text/html"}
 
@@ -81,9 +81,7 @@ def test_submit_step_lists_missing_with_links_then_report_is_read_only(client, w
 def test_peers_get_the_print_friendly_report_once_submitted(client, world, session):
     browser_login(client, session, world.people["peer"])
     assert client.get(page(world), headers=HTML).status_code == 403
-    fill_report(session, world.cycle, all_codes_of_set(session, world))
-    session.add(SelfAssessment(cycle_id=world.cycle.id, status="submitted"))
-    session.commit()
+    submit_report(session, world.cycle)
     html = client.get(page(world), headers=HTML).text
     assert "data-autosave" not in html and html.count('class="entry read"') == 73
     assert "Reopen" not in html
@@ -92,9 +90,7 @@ def test_peers_get_the_print_friendly_report_once_submitted(client, world, sessi
 
 
 def test_coordinator_reopens_from_the_report_page(client, world, session):
-    fill_report(session, world.cycle, all_codes_of_set(session, world))
-    session.add(SelfAssessment(cycle_id=world.cycle.id, status="submitted"))
-    session.commit()
+    submit_report(session, world.cycle)
     browser_login(client, session, world.people["coordinator"])
     html = client.get(page(world), headers=HTML).text
     assert "Reopen for the host city" in html
