@@ -97,7 +97,8 @@ def test_coordinator_reopens_from_the_report_page(client, world, session):
     r = client.post(page(world, "/reopen"), data={"csrf_token": csrf_of(client, page(world))}, follow_redirects=False)
     assert r.status_code == 303
     session.expire_all()
-    assert session.get(SelfAssessment, world.cycle.id).status == "draft"
+    header = session.get(SelfAssessment, world.cycle.id)
+    assert header is None or header.status == "draft"
 
 
 def test_import_on_the_page_lists_problems_with_cells(client, world, session):
@@ -155,3 +156,17 @@ def test_page_upload_refused_stores_nothing(client, world, session):
                     files={"file": ("budget.pdf", b"%PDF-1.4 budget", "application/pdf")}, headers=HTML)
     assert r.status_code == 422 and 'No line break nor "|" here.' in html.unescape(r.text)
     assert session.exec(select(Document)).all() == [] and session.exec(select(SelfAssessmentEntry)).all() == []
+
+
+def test_a_peer_posting_the_submit_form_learns_nothing_of_the_report(client, world, session):
+    """The refusal is the error page: not the list of what the host city has not filled in."""
+    fill_report(session, world.cycle, ["GG-AMB-1"])
+    browser_login(client, session, world.people["peer"])
+    csrf = csrf_of(client, "/")
+    r = client.post(page(world, "/submit"), data={"csrf_token": csrf}, headers=HTML)
+    assert r.status_code == 403
+    assert "GG-AMB-2" not in r.text and "GG-LEA-1" not in r.text
+    assert "can be read by the peers once the host city has submitted it" not in r.text
+    assert "Only the host city&#39;s officer writes the initial report." in r.text
+    header = session.get(SelfAssessment, world.cycle.id)
+    assert header is None or header.status == "draft"
