@@ -116,6 +116,7 @@ def prepare_database(url: str):
         session.add(user)
         session.commit()
         token = issue_token(session, user, API, timedelta(hours=2))
+        session.commit()
         return engine, token, user.id
 
 
