@@ -22,7 +22,7 @@ openpyxl on every one of the 73 rows: column E "at the benchmark", F a
 Descriptions come in variants that differ in their last character only.
 
 1. Import of a full workbook
-    *real*: ``excel.import_workbook(session, officer, CycleRole.HOST_OFFICER, cycle, data)``
+    *real*: ``excel.import_workbook(session, rights, cycle, data)``
     in a fresh session (as a request has), checked to answer 73 every time.
     *baseline*: ``openpyxl.load_workbook(BytesIO(data))`` of that same file.
     An import of unchanged content writes nothing, so the timed imports alternate
@@ -43,7 +43,7 @@ Descriptions come in variants that differ in their last character only.
     logged in by a web-session cookie (``inti_session``), all 73 entries filled.
     *baseline*: the same context built as ``pages._page`` and ``web.render`` build it,
     from a report loaded once beforehand (``sections``, ``missing``, the line formatters;
-    a stand-in ``request``), and ``app.web.env.get_template("self_assessment.html")
+    a stand-in ``request``), and ``app.web.env.get_template("self_assessment/self_assessment.html")
     .render(...)``: what is left of the request without HTTP, FastAPI, authentication
     and the database. Its HTML is checked equal to the real page's before timing.
     Statements: one page request's SQL statements with 0 and with 73 entries filled.
@@ -205,12 +205,13 @@ class Importer:
     def __call__(self, data: bytes, expect: int | None = 73) -> int:
         from sqlmodel import Session
 
-        from benchmark.scales import CycleRole
-
+        from app.cycles.deps import load_cycle_access
         from app.self_assessment import excel
 
         with Session(self.engine, expire_on_commit=False) as session:
-            n = excel.import_workbook(session, self.officer, CycleRole.HOST_OFFICER, self.cycle, data)
+            rights = load_cycle_access(session, self.officer, self.cycle.id, "share").rights
+            n = excel.import_workbook(session, rights, self.cycle, data)
+            session.commit()
         if expect is not None and n != expect:
             raise SystemExit(f"the import updated {n} entries, not {expect}")
         return n
@@ -251,7 +252,7 @@ class PageBaseline:
         from app.web import env
 
         report = self.report
-        return env.get_template("self_assessment.html").render(
+        return env.get_template("self_assessment/self_assessment.html").render(
             request=self.request, _=gettext_for("en"), lang="en", languages=LANGUAGES, user=self.officer,
             csrf_token=self.csrf, path=self.path, query="",
             cycle=self.cycle, report=report, sections=sections(report), missing=report.missing(),
@@ -321,6 +322,7 @@ def bench_page(engine, officer, full, empty, rounds: int, per_round: int) -> dic
 
     with Session(engine, expire_on_commit=False) as session:
         cookie = issue_token(session, officer, WEB, timedelta(hours=1))
+        session.commit()
     headers = {"Accept": "text/html", "Accept-Language": "en"}
     path = f"/cycles/{full.id}/self-assessment"
     counts = {}
