@@ -71,6 +71,10 @@ def cookie_secure(scheme: str, settings: Settings | None = None) -> bool:
     return scheme == "https" if setting is None else setting
 
 
+def _too_large(limit: int) -> str:
+    return TOO_LARGE if limit == MAX_BODY_BYTES else TOO_LARGE_ANONYMOUS
+
+
 def _credential_is_valid(engine: Engine, raw: str, kind: str) -> bool:
     with Session(engine) as session:
         return user_for_token(session, raw, kind) is not None
@@ -134,7 +138,7 @@ class RequestContextMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise RequestTooLarge(TOO_LARGE if limit == MAX_BODY_BYTES else TOO_LARGE_ANONYMOUS)
+                    raise RequestTooLarge(_too_large(limit))
             return message
 
         try:
@@ -185,7 +189,7 @@ class RequestContextMiddleware:
         length = headers.get("content-length", "")
         length = int(length) if length.isdigit() else None
         if length is not None and length > limit:
-            return 413, TOO_LARGE if limit == MAX_BODY_BYTES else TOO_LARGE_ANONYMOUS, {}
+            return 413, _too_large(limit), {}
         if credential and unsafe and (length is None or length > SMALL_BODY_BYTES):
             engine = scope["app"].state.engine
             if not await run_in_threadpool(_credential_is_valid, engine, credential, kind):
