@@ -73,6 +73,17 @@ class TooManyRequests(DomainError):
     status = 429
 
 
+class RequestTooLarge(StarletteHTTPException):
+    """413 while a request's body is being received (``app.middleware`` counts it).
+
+    An HTTPException rather than a DomainError: FastAPI turns any other exception
+    raised while it reads a body into a 400. ``detail`` is a message id.
+    """
+
+    def __init__(self, detail: str):
+        super().__init__(status_code=413, detail=detail)
+
+
 def problem(status: int, detail: str, lang: str, *, errors: list | None = None,
             extra: dict | None = None) -> dict[str, Any]:
     _ = gettext_for(lang)
@@ -107,7 +118,10 @@ def _respond(request: Request, status: int, detail: str, *, errors=None, extra=N
                         status_code=status, media_type=PROBLEM, headers=headers)
 
 
-ONE_LINE_PATTERN = r"^[^|\r\n]*$"
+#: One line: no "|" (the workbook's separator) and no line break, Unicode's line and
+#: paragraph separators included (control characters are refused in every text by
+#: ``app.schemas.check_text``).
+ONE_LINE_PATTERN = r"^[^|\r\n\u2028\u2029]*$"
 
 
 def field_message(err: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -149,6 +163,8 @@ def field_message(err: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return N_("The request body is not valid JSON."), {}
     if kind == "control_characters":
         return N_("Text may not contain control characters."), {}
+    if kind == "direction_characters":
+        return N_("Text may not contain invisible characters that change its direction."), {}
     return err["msg"], {}
 
 
@@ -206,5 +222,8 @@ def install(app: FastAPI) -> None:
             404: N_("Nothing here: check the address."),
             405: N_("This method is not allowed here."),
         }
-        detail = _(messages[exc.status_code]) if exc.status_code in messages else str(exc.detail)
+        if isinstance(exc, RequestTooLarge):
+            detail = _(exc.detail)
+        else:
+            detail = _(messages[exc.status_code]) if exc.status_code in messages else str(exc.detail)
         return _respond(request, exc.status_code, detail, headers=getattr(exc, "headers", None))

@@ -19,6 +19,7 @@ from app.indicators.service import store_indicator_set
 from app.middleware import RequestContextMiddleware
 from app.people import api as people_api
 from app.people import pages as people_pages
+from app.secret_key import with_secret_key
 from app.self_assessment import api as self_assessment_api
 from app.self_assessment import pages as self_assessment_pages
 from app.settings import Settings, get_settings
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         load_benchmark(engine, settings)
+        app.state.settings = with_secret_key(app.state.settings, engine)
         yield
 
     # No /docs nor /redoc: FastAPI serves them from a CDN, and nothing here may load from one.

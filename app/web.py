@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,10 +19,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ValidationError
 
 from app import labels
+from app.auth.deps import SESSION_COOKIE
 from app.auth.security import csrf_token_for
 from app.errors import DomainError, Forbidden, InvalidInput, _translated, field_errors, request_language
 from app.i18n import LANGUAGES, N_, gettext_for
-from app.settings import get_settings
 
 APP_DIR = Path(__file__).resolve().parent
 CSRF_COOKIE = "inti_csrf"
@@ -49,19 +49,68 @@ def csrf_cookie(request: Request) -> str:
     return value
 
 
+def _secret_key(request: Request) -> str:
+    key = request.app.state.settings.secret_key
+    if not key:  # loaded by the app's lifespan (app.secret_key); never a default
+        raise RuntimeError("no secret key: the app's lifespan did not run")
+    return key
+
+
 def csrf_token(request: Request) -> str:
-    return csrf_token_for(get_settings().secret_key, csrf_cookie(request))
+    """The token of this page's forms: keyed by the secret, bound to the browser's CSRF
+    cookie and to its session (if logged in), so that it is refused in another session."""
+    return csrf_token_for(_secret_key(request), csrf_cookie(request), request.cookies.get(SESSION_COOKIE, ""))
+
+
+def _site(hostname: str | None, port: int | None) -> tuple[str, int | None]:
+    # Default ports are one: behind a TLS proxy that does not say so, the app sees
+    # http (port 80) where the browser says https (443).
+    return (hostname or "").lower(), None if port in (None, 80, 443) else port
+
+
+def from_this_site(request: Request) -> bool:
+    """Whether an unsafe page request comes from this site, as ``Origin`` says, or
+    ``Referer`` when there is no ``Origin``.
+
+    A foreign origin is refused, and so is the opaque ``null`` (what a browser sends for
+    a cross-site post from a page with ``Referrer-Policy: no-referrer``, or from a
+    sandboxed frame). Our pages send ``Referrer-Policy: same-origin``, so browsers give
+    our own posts their real origin. This site is the request's own host and port (the
+    ``Host`` header; schemes are not compared, see ``_site``) and the origins of
+    ``INTI_TRUSTED_ORIGINS`` (for a proxy that rewrites ``Host``).
+
+    Neither header: allowed. Every current browser sends ``Origin`` with a post, so a
+    request with neither comes from a client that strips them (some proxies and privacy
+    tools do) or is not a browser — which a forged cross-site form is. Such a request
+    still needs the CSRF token, bound to its cookie and session; refusing it would lock
+    those users out and protect nobody.
+    """
+    claimed = request.headers.get("origin") or request.headers.get("referer")
+    if claimed is None:
+        return True
+    try:
+        parts = urlsplit(claimed)
+        site = _site(parts.hostname, parts.port)
+    except ValueError:  # a port out of range, a broken IPv6 address: not this site
+        return False
+    if parts.scheme not in ("http", "https") or not site[0]:
+        return False
+    if site == _site(request.url.hostname, request.url.port):
+        return True
+    return any(site == _site(t.hostname, t.port) and parts.scheme == t.scheme
+               for t in map(urlsplit, request.app.state.settings.trusted_origins))
 
 
 async def check_csrf(request: Request) -> None:
-    """Every page form that changes something carries the token matching the cookie."""
+    """Every page form that changes something carries the token of its cookie and session.
+    (That it comes from this site, ``from_this_site``, the middleware checks before the
+    body is read.)"""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     form = await request.form()
-    cookie = request.cookies.get(CSRF_COOKIE)
     sent = form.get(CSRF_FIELD)
-    if not cookie or not isinstance(sent, str) or not secrets.compare_digest(
-        sent, csrf_token_for(get_settings().secret_key, cookie)
+    if not request.cookies.get(CSRF_COOKIE) or not isinstance(sent, str) or not secrets.compare_digest(
+        sent.encode(), csrf_token(request).encode()
     ):
         raise Forbidden(N_("This form has expired or did not come from this site: reload the page and try again."))
 

@@ -20,7 +20,7 @@ router = APIRouter()
 
 def _session_cookie(response: RedirectResponse, request: Request, value: str, max_age: int) -> None:
     response.raw_headers.append((b"set-cookie", cookie_header(
-        SESSION_COOKIE, value, secure=cookie_secure(request.url.scheme), max_age=max_age)))
+        SESSION_COOKIE, value, secure=cookie_secure(request.url.scheme, request.app.state.settings), max_age=max_age)))
 
 
 @router.get("/login")
@@ -85,5 +85,5 @@ def switch_language(request: Request, session: SessionDep, lang: str, next: str 
         if user is not None and user.language != lang and same_site:
             people.set_language(session, user, lang)
         response.raw_headers.append((b"set-cookie", cookie_header(
-            LANG_COOKIE, lang, secure=cookie_secure(request.url.scheme), max_age=365 * 86400, http_only=False)))
+            LANG_COOKIE, lang, secure=cookie_secure(request.url.scheme, request.app.state.settings), max_age=365 * 86400, http_only=False)))
     return response

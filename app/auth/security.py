@@ -30,9 +30,12 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def csrf_token_for(secret_key: str, cookie_value: str) -> str:
-    """The form token that matches a browser's CSRF cookie (double-submit, keyed)."""
-    return hmac.new(secret_key.encode(), cookie_value.encode(), hashlib.sha256).hexdigest()
+def csrf_token_for(secret_key: str, cookie_value: str, session_token: str = "") -> str:
+    """The form token that matches a browser's CSRF cookie and its session (double-submit,
+    keyed): a token shown to one session is refused in another, even with the same CSRF
+    cookie. ``session_token`` is the session cookie's value, empty when logged out."""
+    message = f"{cookie_value}\x00{session_token}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
 
 
 def generate_password() -> str:

@@ -121,6 +121,9 @@ def update_user(session: Session, actor_id: int, user_id: int, data: UserUpdate,
         if conflicts:
             raise Conflict(N_("%(name)s cannot change city while in review cycle \"%(cycle)s\": change the team first."),
                            name=user.full_name, cycle=conflicts[0])
+    if changes.get("is_active") is False:
+        # Ended, not suspended: reactivating the account must not revive them.
+        session.execute(delete(AuthToken).where(AuthToken.user_id == user.id))
     for key, value in changes.items():
         setattr(user, key, value)
     bump_version(user)

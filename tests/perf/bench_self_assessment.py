@@ -228,18 +228,18 @@ def baseline_load(data: bytes):
 class PageBaseline:
     """``self_assessment.html`` rendered from memory with the context ``_page``/``render`` give it."""
 
-    def __init__(self, engine, officer, cycle, csrf_cookie: str) -> None:
+    def __init__(self, engine, officer, cycle, csrf_cookie: str, session_cookie: str) -> None:
         from sqlmodel import Session
 
         from app.auth.security import csrf_token_for
+        from app.secret_key import stored_secret_key
         from app.self_assessment import service
-        from app.settings import get_settings
 
         with Session(engine, expire_on_commit=False) as session:
             self.report = service.load_report(session, cycle)
         self.officer, self.cycle = officer, cycle
         self.path = f"/cycles/{cycle.id}/self-assessment"
-        self.csrf = csrf_token_for(get_settings().secret_key, csrf_cookie)
+        self.csrf = csrf_token_for(stored_secret_key(engine)[0], csrf_cookie, session_cookie)  # as the app does
         self.request = SimpleNamespace(state=SimpleNamespace(user=officer, lang="en"),
                                        url=SimpleNamespace(path=self.path, query=""), cookies={})
 
@@ -350,7 +350,7 @@ def bench_page(engine, officer, full, empty, rounds: int, per_round: int) -> dic
         if html.count("complete\" id=") != 73:
             raise SystemExit("the page does not show 73 complete entries")
 
-        baseline = PageBaseline(engine, officer, full, csrf_cookie)
+        baseline = PageBaseline(engine, officer, full, csrf_cookie, cookie)
         if baseline() != html:
             import difflib
 

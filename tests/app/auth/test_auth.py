@@ -66,7 +66,7 @@ def test_login_page_sets_a_hardened_session_cookie_and_logout_revokes_it(client,
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert client.get("/", headers={"Accept": "text/html"}).status_code == 200
     assert len(session.exec(select(AuthToken).where(AuthToken.kind == "web")).all()) == 1
-    client.post("/logout", data={"csrf_token": csrf})
+    client.post("/logout", data={"csrf_token": csrf_of(client, "/")})  # the logged-in session's token
     assert session.exec(select(AuthToken).where(AuthToken.kind == "web")).all() == []
     r = client.get("/", headers={"Accept": "text/html"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
