@@ -27,7 +27,7 @@ from app.i18n import N_
 from app.indicators.service import get_set
 from app.people.tables import User
 from app.self_assessment.schemas import EntryPublic, EntryWrite, SelfAssessmentPublic
-from app.schemas import CONTROL
+from app.schemas import BIDI_CONTROL, CONTROL
 from app.self_assessment.tables import Document, SelfAssessment, SelfAssessmentEntry
 from app.timeutil import utcnow
 
@@ -269,7 +269,8 @@ def add_document(session: Session, rights: CycleRights, cycle: Cycle, filename: 
     """Store an uploaded evidence document (checked by extension and content)."""
     _report, rights = writable_report(session, rights, cycle)
     user = rights.user
-    name = CONTROL.sub("", (filename or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()[:255]
+    # No control nor direction-changing character: "cv\u202egpj.exe" must not read as "cvexe.jpg".
+    name = BIDI_CONTROL.sub("", CONTROL.sub("", (filename or "").replace("\\", "/").rsplit("/", 1)[-1])).strip()[:255]
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in _KINDS:
         raise field_error(["file"], N_("%(name)s: only PDF, Word, Excel, OpenDocument and image files are accepted."),

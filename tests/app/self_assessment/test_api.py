@@ -226,3 +226,8 @@ def test_a_submit_waits_for_a_write_in_progress_and_sees_it(engine, world, sessi
         writer.commit()
     submitter.join(timeout=30)
     assert outcome == {"missing": ["GG-AMB-1"]}
+
+
+def test_an_uploaded_name_loses_its_direction_controls(client, world):
+    r = upload(client, world, "minutes\u202eftp.pdf", b"%PDF-1.4 minutes")
+    assert r.status_code == 201 and r.json()["filename"] == "minutesftp.pdf"
