@@ -211,6 +211,7 @@ class Importer:
 
         with Session(self.engine, expire_on_commit=False) as session:
             n = excel.import_workbook(session, self.officer, CycleRole.HOST_OFFICER, self.cycle, data)
+            session.commit()  # as the request's session does: the service only writes
         if expect is not None and n != expect:
             raise SystemExit(f"the import updated {n} entries, not {expect}")
         return n
