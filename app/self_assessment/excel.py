@@ -1,20 +1,18 @@
 """The initial report as a workbook an officer fills offline, and its import.
 
 Import is all-or-nothing: the file is checked as a file (size, zip, macros, zip
-bomb, password), then every cell, and only when nothing is wrong is anything
-written, in one transaction. Every problem names its sheet and cell.
+bomb, password: :mod:`app.office.package`), then every cell, and only when nothing
+is wrong is anything written, in the request's transaction. Every problem names its
+sheet and cell. What any workbook needs is in :mod:`app.office`; this module holds
+what is the self-assessment's own: its columns, instructions, ``_meta`` sheet and rows.
 """
 from __future__ import annotations
 
-import zipfile
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
-from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
@@ -26,19 +24,19 @@ from app import labels
 from app.audit.service import record
 from app.auth.permissions import CycleRights
 from app.cycles.tables import Cycle
-from app.errors import InvalidInput, field_message
+from app.errors import field_message
 from app.i18n import N_, gettext_for
+from app.office import package, xlsx
+from app.office.problems import Problems, refuse
 from app.self_assessment import service
 from app.self_assessment.schemas import DESCRIPTION_MAX, EntryWrite
 from app.self_assessment.tables import SelfAssessmentEntry
 
 FORMAT = "inti-cities/self-assessment/1"
 DATA_SHEET, INSTRUCTIONS_SHEET, META_SHEET = "Self-assessment", "Instructions", "_meta"
-WORKBOOK_MAX_BYTES = 10 * 1024 * 1024
+WORKBOOK_MAX_BYTES = package.MAX_BYTES
 MAX_ROWS = 200  # the header and the indicators, with room to spare
 MAX_COLUMNS = 20
-UNZIPPED_MAX_BYTES = 100 * 1024 * 1024
-RATIO_MAX = 200
 #: (key, header message id, width)
 COLUMNS = [
     ("code", N_("Code"), 11),
@@ -62,51 +60,17 @@ INSTRUCTIONS = [
     N_("Do not type formulas, do not rename the sheets and keep the hidden sheet: the import refuses a workbook it cannot trust."),
     N_("Import the workbook on the report's page or with POST …/self-assessment.xlsx: every problem is listed with its cell, and nothing is changed until there is none."),
 ]
-_HEADER_FILL = PatternFill("solid", fgColor="DCE6F0")
-_LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def _text_cell(ws, row: int, col: int, value: str | None):
-    """A cell holding ``value`` as text, never as a formula, whatever it starts with."""
-    cell = ws.cell(row=row, column=col)
-    value = ILLEGAL_CHARACTERS_RE.sub("", value) if value else value
-    cell.value = value if value else None
-    if value:
-        cell.data_type = "s"
-    return cell
-
-
-def _row_height(texts_and_widths: list[tuple[str, float]]) -> float:
-    """A height that shows the wrapped texts of a row whole (spreadsheets do not fit rows
-    to wrapped text by themselves); 15 points a line, at most Excel's 409."""
-    lines = 1
-    for text, width in texts_and_widths:
-        per_line = max(1, int(width * 1.15))
-        lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in (text or "").split("\n")))
-    return min(409, 15 * lines + 3)
-
-
-def _print_setup(ws, title_rows: str | None = None) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if title_rows:
-        ws.print_title_rows = title_rows
 
 
 def export_workbook(report: service.Report, lang: str) -> bytes:
+    """The report as a workbook in ``lang``: instructions, one row per indicator, the hidden ``_meta``."""
     _ = gettext_for(lang)
     wb = Workbook()
     _instructions(wb.active, report, _)
     ws = wb.create_sheet(DATA_SHEET)
     pillars = {p.code: p.name.get(lang) for p in report.iset.pillars}
     dimensions = {d.code: d.name.get(lang) for d in report.iset.dimensions}
-    for col, (_key, label, width) in enumerate(COLUMNS, start=1):
-        cell = _text_cell(ws, 1, col, _(label))
-        cell.font, cell.fill, cell.alignment = Font(bold=True), _HEADER_FILL, _WRAP
-        ws.column_dimensions[get_column_letter(col)].width = width
+    xlsx.write_header(ws, [(_(label), width) for _key, label, width in COLUMNS])
     labels = [_(RATING_LABELS[r.value]) for r in SelfRating]
     validation = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True,
                                 showErrorMessage=True, errorTitle=_("Self-rating"),
@@ -123,20 +87,17 @@ def export_workbook(report: service.Report, lang: str) -> bytes:
             "responsible": service.format_lines([r.model_dump() for r in entry.responsible], service.RESPONSIBLE_KEYS),
         }
         for col, (key, _label, _width) in enumerate(COLUMNS, start=1):
-            cell = _text_cell(ws, row, col, values[key])
-            cell.alignment = _WRAP
+            cell = xlsx.text_cell(ws, row, col, values[key])
+            cell.alignment = xlsx.WRAP
             if key in EDITABLE:
-                cell.protection = Protection(locked=False)
+                cell.protection = xlsx.UNLOCKED
             else:
-                cell.fill = _LOCKED_FILL
+                cell.fill = xlsx.LOCKED_FILL
         validation.add(f"E{row}")
-        ws.row_dimensions[row].height = _row_height([(values[key], width) for key, _label, width in COLUMNS])
-    ws.row_dimensions[1].height = _row_height([(_(label), width) for _key, label, width in COLUMNS])
-    _print_setup(ws, "1:1")
+        ws.row_dimensions[row].height = xlsx.row_height([(values[key], width) for key, _label, width in COLUMNS])
+    xlsx.print_setup(ws, "1:1")
     ws.freeze_panes = "B2"
-    ws.protection.sheet = True  # locks code and text; the editable columns are unlocked
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
+    xlsx.protect(ws)  # locks code and text; the editable columns are unlocked
     _meta(wb.create_sheet(META_SHEET), report)
     wb.active = 1
     out = BytesIO()
@@ -147,15 +108,15 @@ def export_workbook(report: service.Report, lang: str) -> bytes:
 def _instructions(ws, report: service.Report, _) -> None:
     ws.title = INSTRUCTIONS_SHEET
     ws.column_dimensions["A"].width = 100
-    _print_setup(ws)
+    xlsx.print_setup(ws)
     fr, en = gettext_for("fr"), gettext_for("en")
     rows = [f"{report.cycle.title} — {report.iset.version}", ""]
     for message in INSTRUCTIONS:
         rows += [fr(message), en(message), ""]
     for n, text in enumerate(rows, start=1):
-        cell = _text_cell(ws, n, 1, text)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[n].height = _row_height([(text, 100)])
+        cell = xlsx.text_cell(ws, n, 1, text)
+        cell.alignment = xlsx.WRAP
+        ws.row_dimensions[n].height = xlsx.row_height([(text, 100)])
         if n == 1 or text in (fr(INSTRUCTIONS[0]), en(INSTRUCTIONS[0])):
             cell.font = Font(bold=True, size=13 if n == 1 else 11)
 
@@ -165,65 +126,12 @@ def _meta(ws, report: service.Report) -> None:
             ("exported_at", datetime.now(UTC).isoformat(timespec="seconds")), ("", "")]
     rows += [(code, str(e.version)) for code, e in sorted(report.entries.items())]
     for n, (key, value) in enumerate(rows, start=1):
-        _text_cell(ws, n, 1, key)
-        _text_cell(ws, n, 2, value)
+        xlsx.text_cell(ws, n, 1, key)
+        xlsx.text_cell(ws, n, 2, value)
     ws.sheet_state = "hidden"
 
 
 # --- import ----------------------------------------------------------------------------
-
-@dataclass
-class _Problems:
-    items: list[dict[str, Any]] = field(default_factory=list)
-
-    def add(self, sheet: str | None, cell: str | None, msg: str, **params: Any) -> None:
-        self.items.append({"sheet": sheet, "cell": cell, "msg": msg, "params": params})
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise InvalidInput(N_("The workbook was not imported: %(n)s problems, nothing was changed."),
-                               n=len(self.items), extra={"errors": self.items})
-
-
-def _fail(msg: str, **params: Any) -> None:
-    problems = _Problems()
-    problems.add(None, None, msg, **params)
-    problems.raise_if_any()
-
-
-def _check_file(data: bytes) -> None:
-    """Refuse what is not a plain, reasonable .xlsx before any parser sees it."""
-    if len(data) > WORKBOOK_MAX_BYTES:
-        _fail(N_("The file is larger than 10 MB."))
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        _fail(N_("The file is password-protected or in the old .xls format: save it as an .xlsx workbook without a password."))
-    if not data.startswith(b"PK\x03\x04"):
-        _fail(N_("The file is not an .xlsx workbook."))
-    if not zipfile.is_zipfile(BytesIO(data)):
-        _fail(N_("The file is damaged: it cannot be opened as an .xlsx workbook."))
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as zf:
-            infos = zf.infolist()
-            names = {i.filename for i in infos}
-            content_types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-    except (zipfile.BadZipFile, OSError, KeyError):
-        _fail(N_("The file is damaged: it cannot be opened as an .xlsx workbook."))
-    if "xl/vbaProject.bin" in names or b"macroEnabled" in content_types:
-        _fail(N_("The workbook contains macros: save it as a plain .xlsx workbook."))
-    total = sum(i.file_size for i in infos)
-    if total > UNZIPPED_MAX_BYTES or any(i.compress_size and i.file_size / i.compress_size > RATIO_MAX for i in infos):
-        _fail(N_("The file expands to an unreasonable size: it is refused."))
-    if "xl/workbook.xml" not in names or not content_types:
-        _fail(N_("The file is not an .xlsx workbook."))
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-
 
 def _rating_lookup() -> dict[str, str]:
     lookup = {}
@@ -235,11 +143,11 @@ def _rating_lookup() -> dict[str, str]:
     return lookup
 
 
-def _sheet(wb, name: str):
-    ws = wb[name] if name in wb.sheetnames else None
-    if ws is None or not hasattr(ws, "iter_rows"):  # a chartsheet has no cells
-        _fail(N_("This is not a self-assessment workbook exported by this service (sheet %(sheet)s is missing)."),
-              sheet=name)
+def _sheet(wb: Workbook, name: str):
+    ws = xlsx.worksheet(wb, name)
+    if ws is None:
+        refuse(name, None, N_("This is not a self-assessment workbook exported by this service "
+                              "(sheet %(sheet)s is missing)."), sheet=name)
     return ws
 
 
@@ -247,36 +155,29 @@ def read_workbook(data: bytes, cycle: Cycle, report: service.Report,
                   documents: set[int]) -> tuple[dict[str, EntryWrite], dict[str, int]]:
     """The entries a workbook holds, by code, and the versions it was exported from; or 422.
 
-    Read in openpyxl's read-only (streaming) mode and only within MAX_ROWS x MAX_COLUMNS:
-    a tiny file naming a far-away cell must not make the parser build a million cells."""
-    _check_file(data)
-    try:
-        wb = load_workbook(BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds on a damaged file
-        _fail(N_("The file is damaged: it cannot be opened as an .xlsx workbook."))
-    try:
+    Only within MAX_ROWS x MAX_COLUMNS (see :func:`app.office.xlsx.read_rows`)."""
+    with xlsx.open_workbook(data) as wb:
         meta_ws, data_ws = _sheet(wb, META_SHEET), _sheet(wb, DATA_SHEET)
         meta = {}
-        for n, row in enumerate(meta_ws.iter_rows(max_row=MAX_ROWS, max_col=2, values_only=True), start=1):
+        for n, row in xlsx.read_rows(meta_ws, META_SHEET, Problems(), max_row=MAX_ROWS, max_col=2,
+                                     values_only=True):
             if row and row[0] is not None:
-                meta[_text(row[0])] = (_text(row[1] if len(row) > 1 else None), f"B{n}")
+                meta[xlsx.cell_text(row[0])] = (xlsx.cell_text(row[1] if len(row) > 1 else None), f"B{n}")
         _check_meta(meta, cycle, report)
         exported = {k: int(v) for k, (v, _c) in meta.items()
                     if k in report.iset.by_code() and v.isascii() and v.isdigit()}
-        problems = _Problems()
+        problems = Problems()
         entries = _read_rows(data_ws, cycle, report, documents, problems)
         problems.raise_if_any()
         return entries, exported
-    finally:
-        wb.close()
 
 
 def _check_meta(meta: dict[str, tuple[str, str]], cycle: Cycle, report: service.Report) -> None:
     """Wrong workbook: one problem, before any row is read (its rows would mean nothing here)."""
-    value = lambda key: meta.get(key, ("", "B1"))  # noqa: E731
+    value = lambda key: meta.get(key, ("", "B1"))
     if value("format")[0] != FORMAT:
-        _fail(N_("This is not a self-assessment workbook exported by this service."))
-    problems = _Problems()
+        refuse(None, None, N_("This is not a self-assessment workbook exported by this service."))
+    problems = Problems()
     if value("cycle_id")[0] != str(cycle.id):
         problems.add(META_SHEET, value("cycle_id")[1],
                      N_("This workbook belongs to review cycle %(other)s, not to this one (%(this)s)."),
@@ -289,17 +190,17 @@ def _check_meta(meta: dict[str, tuple[str, str]], cycle: Cycle, report: service.
 
 
 def _read_rows(ws, cycle: Cycle, report: service.Report, documents: set[int],
-               problems: _Problems) -> dict[str, EntryWrite]:
+               problems: Problems) -> dict[str, EntryWrite]:
     """Every row's entry; every problem of every row goes to ``problems``."""
     headers = {}
     for lang in ("fr", "en"):
         _ = gettext_for(lang)
         headers.update({_(label).casefold(): key for key, label, _w in COLUMNS})
-    rows = ws.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS)
-    first = next(rows, ())
+    rows = xlsx.read_rows(ws, DATA_SHEET, problems, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS)
+    _number, first = next(rows, (1, ()))
     columns = {}
     for n, cell in enumerate(first):
-        key = headers.get(_text(cell.value).casefold())
+        key = headers.get(xlsx.cell_text(cell.value).casefold())
         if key:
             columns[key] = n
     for key, label, _w in COLUMNS:
@@ -311,7 +212,7 @@ def _read_rows(ws, cycle: Cycle, report: service.Report, documents: set[int],
     ratings = _rating_lookup()
     seen: dict[str, str] = {}
     entries: dict[str, EntryWrite] = {}
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         if number > MAX_ROWS:
             if any(c.value is not None for c in row):
                 problems.add(DATA_SHEET, f"A{number}", N_("The sheet has more rows than indicators: at most %(n)s are read."),
@@ -319,24 +220,24 @@ def _read_rows(ws, cycle: Cycle, report: service.Report, documents: set[int],
             break
         if all(c.value is None for c in row):
             continue
-        at = lambda key: f"{get_column_letter(columns[key] + 1)}{number}"  # noqa: E731
-        value = lambda key: _text(row[columns[key]].value) if columns[key] < len(row) else ""  # noqa: E731
         formulas = [n for n, c in enumerate(row) if c.data_type == "f"]
         for n in formulas:
             problems.add(DATA_SHEET, f"{get_column_letter(n + 1)}{number}",
                          N_("The cell holds a formula; type the text itself."))
         if formulas:
             continue
-        code = value("code")
+        at = {key: f"{get_column_letter(n + 1)}{number}" for key, n in columns.items()}
+        texts = {key: xlsx.cell_text(row[n].value) if n < len(row) else "" for key, n in columns.items()}
+        code = texts["code"]
         if code not in known:
-            problems.add(DATA_SHEET, at("code"), N_("Unknown indicator code \"%(code)s\"."), code=code)
+            problems.add(DATA_SHEET, at["code"], N_("Unknown indicator code \"%(code)s\"."), code=code)
             continue
         if code in seen:
-            problems.add(DATA_SHEET, at("code"), N_("Indicator %(code)s appears twice (first in %(first)s)."),
+            problems.add(DATA_SHEET, at["code"], N_("Indicator %(code)s appears twice (first in %(first)s)."),
                          code=code, first=seen[code])
             continue
-        seen[code] = at("code")
-        entry = _row_entry({key: value(key) for key in EDITABLE}, {key: at(key) for key in EDITABLE},
+        seen[code] = at["code"]
+        entry = _row_entry({key: texts[key] for key in EDITABLE}, {key: at[key] for key in EDITABLE},
                            cycle, documents, ratings, problems)
         if entry is not None:
             entries[code] = entry
@@ -344,9 +245,9 @@ def _read_rows(ws, cycle: Cycle, report: service.Report, documents: set[int],
 
 
 def _row_entry(fields: dict[str, str], cells: dict[str, str], cycle: Cycle, documents: set[int],
-               ratings: dict[str, str], problems: _Problems) -> EntryWrite | None:
+               ratings: dict[str, str], problems: Problems) -> EntryWrite | None:
     """One row's entry, or None after reporting each of its problems."""
-    before = len(problems.items)
+    before = len(problems)
     rating = fields["self_rating"]
     if rating and rating.casefold() not in ratings:
         problems.add(DATA_SHEET, cells["self_rating"],
@@ -375,7 +276,7 @@ def _row_entry(fields: dict[str, str], cells: dict[str, str], cycle: Cycle, docu
             msg, params = field_message(err)
             problems.add(DATA_SHEET, cells.get(err["loc"][0], cells["description"]), msg, **params)
         return None
-    return entry if len(problems.items) == before else None
+    return entry if len(problems) == before else None
 
 
 def _same(entry: SelfAssessmentEntry | None, data: EntryWrite) -> bool:
@@ -390,7 +291,7 @@ def import_workbook(session: Session, rights: CycleRights, cycle: Cycle, data: b
     user = rights.user
     entries, exported = read_workbook(data, cycle, report, service.document_ids(session, cycle))
     changed = {code: d for code, d in entries.items() if not _same(report.entries.get(code), d)}
-    problems = _Problems()
+    problems = Problems()
     rows = {i.code: n for n, i in enumerate(report.iset.indicators, start=2)}
     for code in changed:
         entry = report.entries.get(code)

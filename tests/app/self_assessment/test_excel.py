@@ -8,6 +8,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event
 from sqlmodel import select
+from xlsx_support import (
+    deflate,
+    deflate_bomb,
+    replace_cell,
+    rezip,
+    sheet_part,
+    with_raw_members,
+)
 
 from app.self_assessment.tables import SelfAssessmentEntry
 from support import submit_report
@@ -240,7 +248,7 @@ def test_import_queries_do_not_grow_with_the_number_of_rows(client, world, engin
     def queries(edit):
         data = edited(export(client, world), edit)
         seen = []
-        listener = lambda *a: seen.append(1)  # noqa: E731
+        listener = lambda *a: seen.append(1)
         event.listen(engine, "before_cursor_execute", listener)
         assert send(client, world, data).status_code == 200
         event.remove(engine, "before_cursor_execute", listener)
@@ -316,3 +324,99 @@ def test_field_errors_read_in_french_and_say_what_to_do(client, world):
     r = client.put(f"/api/v1/cycles/{world.cycle.id}/self-assessment/GG-AMB-1",
                    headers={**world.auth("host_officer"), "Accept-Language": "fr"}, json={"self_rating": "great"})
     assert r.json()["errors"][0]["msg"].startswith("Choisissez parmi")
+
+
+# --- malformed workbooks: a 422 naming the sheet (and the cell), never a 500 --------------
+
+DATA, META = "Self-assessment", "_meta"
+ENTITIES = ('<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">'
+            '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>')
+
+
+def _in_sheet(title, edit):
+    return lambda d: rezip(d, {sheet_part(d, title): edit})
+
+
+def _truncated_after_row(n):
+    return lambda xml: xml[: xml.index(f'<row r="{n + 1}"'.encode()) + 20]
+
+
+def _content_types(stream, declared_size):
+    """[Content_Types].xml holding a raw deflate ``stream``, the zip declaring ``declared_size``."""
+    return lambda d: with_raw_members(d, {"[Content_Types].xml": (stream, declared_size)})
+
+
+def _content_types_declared(size):
+    def make(data):
+        return _content_types(deflate(zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml")), size)(data)
+    return make
+
+
+def _macro_sheet_declared_elsewhere(data):
+    """An Excel 4.0 macro sheet outside xl/macrosheets/, known only by its content type."""
+    override = (b'<Override PartName="/xl/worksheets/sheet9.xml" '
+                b'ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>')
+    return rezip(data, {"[Content_Types].xml": lambda xml: xml.replace(b"</Types>", override),
+                        "xl/worksheets/sheet9.xml": b"<xm:macrosheet/>"})
+
+
+def _renamed(title):
+    def edit(wb):
+        wb[DATA].title = title
+    return edit
+
+
+def _deleted(wb):
+    del wb[DATA]
+
+
+MALFORMED = {  # make, (sheet, cell), part of the French message
+    "truncated sheet XML": (_in_sheet(DATA, _truncated_after_row(5)), (DATA, None),
+                            "La feuille est endommagée après la ligne 5"),
+    "non-number in a numeric cell": (_in_sheet(DATA, replace_cell("E5", '<c r="E5" t="n"><v>abc</v></c>')),
+                                     (DATA, "E5"), "La cellule est endommagée"),
+    "bad date in _meta": (_in_sheet(META, replace_cell("B4", '<c r="B4" t="d"><v>garbage</v></c>')),
+                          (META, "B4"), "La cellule est endommagée"),
+    "entities in a sheet": (_in_sheet(DATA, lambda xml: ENTITIES.encode() + xml), (DATA, None),
+                            "La feuille est endommagée"),
+    "entities in the workbook part": (lambda d: rezip(d, {"xl/workbook.xml": lambda xml: ENTITIES.encode() + xml}),
+                                      (None, None), "Le fichier est endommagé"),
+    "renamed data sheet": (lambda d: edited(d, _renamed("Auto-évaluation")), (DATA, None),
+                           "la feuille Self-assessment manque"),
+    "deleted data sheet": (lambda d: edited(d, _deleted), (DATA, None), "la feuille Self-assessment manque"),
+    "Excel 4.0 macro sheet": (lambda d: rezip(d, {"xl/macrosheets/sheet1.xml": b"<xm:macrosheet/>"}),
+                              (None, None), "contient des macros"),
+    "dialog sheet": (lambda d: rezip(d, {"xl/dialogsheets/sheet1.xml": b"<dialogsheet/>"}), (None, None),
+                     "contient des macros"),
+    "macro sheet known by its content type": (_macro_sheet_declared_elsewhere, (None, None), "contient des macros"),
+    # the reviewer's bomb, a part of 300 MB in 300 kB, refused from the zip's directory before
+    # any read; then lying about its size, refused by a read that stops past the declared size
+    "part inflating to 300 MB": (_content_types(deflate_bomb(300), 300 * 1024 * 1024), (None, None),
+                                 "taille déraisonnable"),
+    "part inflating past its declared size": (_content_types(deflate_bomb(300), 1000), (None, None),
+                                              "taille déraisonnable"),
+    "part declared 2 GB": (_content_types_declared(2_000_000_000), (None, None), "taille déraisonnable"),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_malformed_workbook_is_a_422_naming_sheet_and_cell_in_french(client, world, session, case):
+    make, (sheet, cell), message = MALFORMED[case]
+    r = send(client, world, make(edited(export(client, world), fill_three)), lang="fr")
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    errors = r.json()["errors"]
+    assert [(e["sheet"], e["cell"]) for e in errors] == [(sheet, cell)]
+    assert message in errors[0]["msg"], errors
+    assert "rien n'a été modifié" in r.json()["detail"]
+    assert session.exec(select(SelfAssessmentEntry)).all() == []
+
+
+def test_problems_found_before_a_damaged_row_are_listed_with_it(client, world):
+    def problem_then_damage(data):
+        data = edited(data, _cell(DATA, "E3", "excellent"))
+        return rezip(data, {sheet_part(data, DATA): _truncated_after_row(5)})
+    r = send(client, world, problem_then_damage(export(client, world)))
+    assert r.status_code == 422
+    assert [(e["sheet"], e["cell"]) for e in r.json()["errors"]] == [(DATA, "E3"), (DATA, None)]
+    assert "damaged after row 5" in r.json()["errors"][1]["msg"]

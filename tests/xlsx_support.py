@@ -1,0 +1,92 @@
+"""Helpers for tests that take a real .xlsx apart: edit its zip members, lie in its directory.
+
+Imported as ``xlsx_support`` (``tests/`` is on the path, like ``support``).
+"""
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+from xml.etree import ElementTree
+
+Change = bytes | Callable[[bytes], bytes] | None
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def rezip(data: bytes, changes: dict[str, Change]) -> bytes:
+    """The package with members replaced (bytes), edited (a function of their bytes),
+    removed (None) or, for names it lacks, added."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            change = changes.get(info.filename, src.read(info.filename))
+            if callable(change):
+                change = change(src.read(info.filename))
+            if change is not None:
+                dst.writestr(info.filename, change)
+        for name, change in changes.items():
+            if name not in src.namelist() and change is not None:
+                dst.writestr(name, change)
+    return out.getvalue()
+
+
+def sheet_part(data: bytes, title: str) -> str:
+    """The zip member holding the worksheet named ``title``."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    rid = next(s.get(_REL) for s in workbook.iter() if s.tag.endswith("}sheet") and s.get("name") == title)
+    target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+def replace_cell(ref: str, new: str) -> Callable[[bytes], bytes]:
+    """An edit of a sheet's XML putting ``new`` (the whole ``<c>`` element) in place of cell ``ref``."""
+    pattern = re.compile(rf'<c r="{ref}"[^>]*/>|<c r="{ref}"[^>]*>.*?</c>'.encode(), re.DOTALL)
+
+    def edit(xml: bytes) -> bytes:
+        edited, n = pattern.subn(new.encode(), xml, count=1)
+        assert n == 1, f"no cell {ref} in the sheet"
+        return edited
+    return edit
+
+
+def deflate(data: bytes) -> bytes:
+    """``data`` as a raw deflate stream, as a zip stores it."""
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+def deflate_bomb(megabytes: int) -> bytes:
+    """A raw deflate stream inflating to ``megabytes`` MB of blanks, about 1 kB per MB, made
+    without compressing them: one compressed MB closed by a full flush (so that it refers to
+    nothing before it) repeated, then the final block."""
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    one = packer.compress(b" " * (1024 * 1024)) + packer.flush(zlib.Z_FULL_FLUSH)
+    return one * megabytes + packer.flush()
+
+
+def with_raw_members(data: bytes, raw: dict[str, tuple[bytes, int]]) -> bytes:
+    """The package with each member named in ``raw`` holding its raw deflate stream while the
+    zip declares the size given with it (and a CRC of 0): written by hand, since zipfile would
+    tell the truth. The other members are kept."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = [(i.filename, deflate(zf.read(i)), i.file_size, zlib.crc32(zf.read(i)))
+                   for i in zf.infolist() if i.filename not in raw]
+    return _zip([*members, *((name, stream, size, 0) for name, (stream, size) in raw.items())])
+
+
+def _zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip of ``(name, deflate stream, declared size, crc)``; nothing checks that they agree."""
+    out, central = bytearray(), bytearray()
+    for name, stream, size, crc in members:
+        encoded = name.encode()
+        # version needed, flags, method (8: deflate), time, date (1980-01-01), crc, sizes, name and extra lengths
+        fields = struct.pack("<5H3L2H", 20, 0, 8, 0, 0x21, crc, len(stream), size, len(encoded), 0)
+        central += b"PK\x01\x02" + struct.pack("<H", 20) + fields + struct.pack("<3H2L", 0, 0, 0, 0, len(out)) + encoded
+        out += b"PK\x03\x04" + fields + encoded + stream
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central), len(out), 0)
+    return bytes(out + central + end)
