@@ -155,14 +155,15 @@ def _check_documents(session: Session, cycle: Cycle, data: EntryWrite) -> None:
 def write_entry(session: Session, rights: CycleRights, cycle: Cycle, code: str, data: EntryWrite,
                 expected_version: int | None) -> EntryPublic:
     """Replace one entry; 412 (nothing changed) when ``expected_version`` is not its version
-    (0: never written)."""
-    lock_report(session, cycle)
-    report = load_report(session, cycle)
-    if code not in report.iset.by_code():
+    (0: never written). Reads only that entry and the report's status, under the lock."""
+    if code not in get_set(session, cycle.indicator_set_version).by_code():
         raise NotFound(N_("No indicator %(code)s in this cycle's indicator set."), code=code)
-    require(rights.seeing(report.status).write_self_assessment())
+    lock_report(session, cycle)
+    status = session.exec(select(SelfAssessment.status).where(SelfAssessment.cycle_id == cycle.id)).one()
+    require(rights.seeing(ReportStatus(status)).write_self_assessment())
     _check_documents(session, cycle, data)
-    entry = report.entries.get(code)
+    entry = session.exec(select(SelfAssessmentEntry).where(
+        SelfAssessmentEntry.cycle_id == cycle.id, SelfAssessmentEntry.indicator_code == code)).first()
     check_version(expected_version, entry.version if entry else 0)
     written = apply_entries(session, rights.user, cycle, [(code, entry, data)])[code]
     return entry_public(code, written)
