@@ -515,6 +515,12 @@ def cpu_share(tally: Tally, who: str) -> str:
     return f"{tally.cpu[who] / tally.wall * 100:.0f} %"
 
 
+def cpu_per_request(tally: Tally) -> str:
+    """The server's CPU time per answer: less sensitive than rates to others' use of the machine."""
+    answers = len(tally.all_ms)
+    return f"{tally.cpu['server'] / answers * 1000:.1f}" if answers and "server" in tally.cpu else "–"
+
+
 def report(results: list[Result], args, load_before: tuple[float, ...]) -> None:
     print(f"# Load: {args.users} host officers, about one read + one save a second each, {args.seconds:g} s")
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs; load average before "
@@ -553,15 +559,16 @@ def report(results: list[Result], args, load_before: tuple[float, ...]) -> None:
           f"{args.closed_seconds:g} s per app in {args.rounds} alternating slices")
     print()
     print("| database | workers | bare req/s | real req/s | real/bare | bare p50 ms | real p50 ms | real p99 ms | "
-          "errors | load generator CPU bare/real | server CPU bare/real |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "errors | load generator CPU bare/real | server CPU bare/real | server CPU ms per request bare/real |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in closed:
         real_rate, bare_rate = len(r.real.all_ms) / r.real.wall, len(r.bare.all_ms) / r.bare.wall
         print(f"| {r.label} | {r.workers} | {bare_rate:.0f} | {real_rate:.0f} | {real_rate / bare_rate:.2f} | "
               f"{pct(r.bare.all_ms, 50):.1f} | {pct(r.real.all_ms, 50):.1f} | {pct(r.real.all_ms, 99):.1f} | "
               f"{sum(r.real.errors.values()) + sum(r.bare.errors.values())} | "
               f"{cpu_share(r.bare, 'client')} / {cpu_share(r.real, 'client')} | "
-              f"{cpu_share(r.bare, 'server')} / {cpu_share(r.real, 'server')} |")
+              f"{cpu_share(r.bare, 'server')} / {cpu_share(r.real, 'server')} | "
+              f"{cpu_per_request(r.bare)} / {cpu_per_request(r.real)} |")
     print()
     print("The load generator is one process on one core: below 100 % of a core it was waiting for the "
           "servers, not the other way round (but it takes its share of the machine's cores).")
