@@ -13,11 +13,15 @@ from sqlmodel import Session, create_engine
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: Methods that may write: their SQLite transaction takes the write lock as it begins.
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Seconds a SQLite statement waits for another writer's lock before "database is locked".
+SQLITE_BUSY_SECONDS = 30
+#: Seconds to wait for a PostgreSQL server to accept a new connection.
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(conn, _record):
@@ -44,7 +48,13 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # A server restart leaves the pool's connections dead: each is tested as it is checked
+    # out (pre-ping) and replaced, so the first requests after a restart succeed. An
+    # unreachable server is given up on after a few seconds (not the system's minutes of
+    # TCP retries), and the request answers 503 (app/errors.py). SQLite needs neither:
+    # its connections are files opened in this process, which no restart closes.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -68,13 +78,15 @@ def get_session(request: Request) -> Iterator[Session]:
             "sqlite_begin": "IMMEDIATE" if request.method in UNSAFE_METHODS else "DEFERRED"})
         try:
             yield session
+            session.commit()
         except BaseException:
             # Detached first, so that the error page can still show who is logged in
-            # (a rollback would expire every loaded object).
+            # (a rollback would expire every loaded object). A commit that failed is
+            # rolled back here too: the connection must not go back to the pool with
+            # its writes pending.
             session.expunge_all()
             session.rollback()
             raise
-        session.commit()
 
 
 #: ``scope="function"``: the exit code above runs when the handler returns, before the

@@ -3,22 +3,38 @@
 Services raise :class:`DomainError` subclasses with a message id (marked with
 ``N_``) and its parameters; the one handler here translates and renders them:
 JSON ``application/problem+json`` for the API (and any non-browser client),
-an HTML page for a browser on the web pages.
+an HTML page for a browser on the web pages. A database that is unavailable for a
+moment answers 503 with ``Retry-After``; any other unexpected error 500, in the same
+shape.
 """
 from __future__ import annotations
 
+import logging
+import sqlite3
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import N_, gettext_for
 
 PROBLEM = "application/problem+json"
+#: Seconds a client is told to wait (``Retry-After``) before trying again when the
+#: database is unavailable: a restart of PostgreSQL takes about one.
+RETRY_AFTER_SECONDS = 2
+#: PostgreSQL's SQLSTATEs that mean "try again" (besides class 08, connection
+#: exceptions): serialization failure, deadlock (the transaction chosen to fail), too
+#: many connections, administrator or crash shutdown, server starting up.
+RETRY_SQLSTATES = frozenset({"40001", "40P01", "53300", "57P01", "57P02", "57P03"})
+DATABASE_UNAVAILABLE = N_("The database is unavailable for a moment: try again in a few seconds.")
+INTERNAL_ERROR = N_("Something went wrong on our side: try again in a moment.")
+log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -191,6 +207,27 @@ def _translated(error: dict[str, Any], _) -> dict[str, Any]:
     return out
 
 
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether a database error means the database is unavailable for a moment, so that
+    the same request may succeed if tried again (rather than a fault of ours)."""
+    if isinstance(exc, PoolTimeout):  # no pooled connection came free in time
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:  # the connection was lost: the server went away
+        return True
+    orig = exc.orig
+    if isinstance(orig, sqlite3.Error):
+        # The busy timeout ran out waiting for another writer. SQLite's other
+        # "operational" errors (no such table, syntax error...) are our faults.
+        return getattr(orig, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith("08") or sqlstate in RETRY_SQLSTATES
+    # No SQLSTATE: the driver could not talk to a server at all (refused, reset, timed out).
+    return isinstance(exc, OperationalError)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError):
@@ -227,3 +264,23 @@ def install(app: FastAPI) -> None:
         else:
             detail = _(messages[exc.status_code]) if exc.status_code in messages else str(exc.detail)
         return _respond(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeout)
+    async def _database(request: Request, exc: Exception):
+        # Reached from the handler, the dependencies, and the request session's commit
+        # (which runs before the response is sent): a write whose commit failed is
+        # never reported as saved.
+        if not database_unavailable(exc):
+            raise exc
+        log.warning("Database unavailable, answered 503 to %s %s: %s", request.method, request.url.path,
+                    str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        _ = gettext_for(request_language(request))
+        return _respond(request, 503, _(DATABASE_UNAVAILABLE), headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        # Starlette calls this last, sends its answer, then re-raises ``exc`` so that the
+        # server logs it: the client gets the one error shape, not a plain-text 500.
+        _ = gettext_for(request_language(request))
+        return _respond(request, 500, _(INTERNAL_ERROR))

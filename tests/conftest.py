@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from glob import glob
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pg_cluster import PostgresCluster, PostgresNotInstalled
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
@@ -40,12 +37,6 @@ ROOT = Path(__file__).resolve().parents[1]
 KEEP = {"indicator_set", "indicator", "alembic_version"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
     """A PostgreSQL server URL (without database), for the whole run."""
@@ -53,28 +44,14 @@ def postgres_server():
     if given:
         yield given.rstrip("/")
         return
-    bins = sorted(glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not bins:
-        pytest.fail("PostgreSQL is not installed: run the README's test command, which installs it.")
-    bindir = Path(bins[-1]).parent
-    workdir = Path(tempfile.mkdtemp(prefix="inti-pg-"))
-    datadir = workdir / "data"
-    port = _free_port()
-    as_root = os.geteuid() == 0
-    run_as = ["runuser", "-u", "postgres", "--"] if as_root else []
-    if as_root:
-        shutil.chown(workdir, "postgres", "postgres")
-    subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", "postgres",
-                    "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
-    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options, "-l",
-                    str(workdir / "log"), "-w", "start"], check=True, capture_output=True)
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+        cluster = PostgresCluster.start()
+    except PostgresNotInstalled as exc:
+        pytest.fail(str(exc))
+    try:
+        yield cluster.url
     finally:
-        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"],
-                       capture_output=True)
-        shutil.rmtree(workdir, ignore_errors=True)
+        cluster.remove()
 
 
 def _migrated(engine) -> None:

@@ -1,7 +1,13 @@
 """Helpers shared by the tests (imported as ``support``; conftest modules are not importable)."""
 import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -80,3 +86,30 @@ def api_routes(app) -> list:
     from fastapi.routing import APIRoute, iter_route_contexts
 
     return [r for r in iter_route_contexts(app.routes) if isinstance(r.original_route, APIRoute)]
+
+
+@contextmanager
+def served(app) -> Iterator[str]:
+    """The app served by a real uvicorn in a thread on 127.0.0.1 (lifespan run); yields
+    its base URL, and stops the server on leaving."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))  # a free port, held from now on: no race with other processes
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)  # off the main thread it leaves signals alone
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("The app's server stopped while starting: see the log above.")
+            if time.monotonic() > deadline:
+                raise RuntimeError("The app's server did not start within 30 s.")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

@@ -8,14 +8,10 @@ On a failure the page is saved to ``test-results/<test name>.png``.
 """
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlmodel import Session, select
 
 import app.tables  # noqa: F401  (every table registered before the engine is used)
@@ -26,7 +22,7 @@ from app.settings import get_settings
 
 HERE = Path(__file__).resolve().parent
 #: The same password as the root conftest's users, hashed once (argon2 is slow on purpose).
-from support import PASSWORD, make_user  # noqa: E402
+from support import PASSWORD, make_user, served  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -90,28 +86,8 @@ def browser_db(tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_server(browser_db):
     """The real app served by uvicorn in a thread on 127.0.0.1; yields its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))  # a free port, held from now on: no race with other processes
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(engine=browser_db), log_level="warning", access_log=False,
-                            lifespan="on")
-    server = uvicorn.Server(config)  # off the main thread it leaves signals alone
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive():
-            pytest.fail("The app's server stopped while starting: see the log above.")
-        if time.monotonic() > deadline:
-            pytest.fail("The app's server did not start within 30 s.")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with served(create_app(engine=browser_db)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -231,3 +231,16 @@ def test_a_submit_waits_for_a_write_in_progress_and_sees_it(engine, world, sessi
 def test_an_uploaded_name_loses_its_direction_controls(client, world):
     r = upload(client, world, "minutes\u202eftp.pdf", b"%PDF-1.4 minutes")
     assert r.status_code == 201 and r.json()["filename"] == "minutesftp.pdf"
+
+
+def test_the_plain_read_says_what_the_models_say(client, world, session):
+    """The whole-report read is encoded from plain data: it must match the contract's models."""
+    from app.self_assessment import service
+
+    fill_report(session, world.cycle, ["GG-AMB-1", "WP-IMP-9"])
+    put(client, world, "IE-LEA-1", {"self_rating": "below", "description": "Évaluation « partielle ».",
+                                     "evidence": [{"title": "Plan", "url": "https://www.velmar.example/p.pdf"}],
+                                     "responsible": [{"name": "Hélène Marchetti", "role": "Adjointe"}]})
+    report = service.load_report(session, world.cycle)
+    assert report.public_data() == report.public().model_dump(mode="json")
+    assert client.get(url(world), headers=world.auth("host_officer")).json() == report.public_data()
