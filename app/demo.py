@@ -10,6 +10,7 @@ from benchmark.scales import CycleRole, Phase
 from app.audit.service import record
 from app.auth.security import hash_password
 from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
+from app.ids import id_of
 from app.indicators.service import current_version
 from app.people.tables import City, User
 from app.self_assessment.schemas import EntryWrite
@@ -46,14 +47,18 @@ def load_demo(session: Session, path: Path, language: str = "fr") -> bool:
             session.add(user)
             session.flush()
         people[p["email"]] = user
-    cycle = Cycle(title=spec["title"], host_city_id=cities[spec["host"]].id,
-                  indicator_set_version=current_version(session), phase=Phase.SELF_ASSESSMENT.value)
+    version = current_version(session)
+    if version is None:
+        raise RuntimeError("No approved indicator set is loaded: load the benchmark before the demo.")
+    cycle = Cycle(title=spec["title"], host_city_id=id_of(cities[spec["host"]]), indicator_set_version=version,
+                  phase=Phase.SELF_ASSESSMENT.value)
     session.add(cycle)
     session.flush()
+    cycle_id = id_of(cycle)
     for phase, due in spec.get("deadlines", {}).items():
-        session.add(PhaseDeadline(cycle_id=cycle.id, phase=Phase(phase).value, due_on=date.fromisoformat(str(due))))
+        session.add(PhaseDeadline(cycle_id=cycle_id, phase=Phase(phase).value, due_on=date.fromisoformat(str(due))))
     for m in spec["members"]:
-        session.add(CycleMember(cycle_id=cycle.id, user_id=people[m["email"]].id, role=CycleRole(m["role"]).value))
+        session.add(CycleMember(cycle_id=cycle_id, user_id=id_of(people[m["email"]]), role=CycleRole(m["role"]).value))
     report = path.parent / "self_assessment.yaml"
     if report.exists():
         _load_report(session, cycle, yaml.safe_load(report.read_text(encoding="utf-8")), language)
@@ -74,6 +79,6 @@ def _load_report(session: Session, cycle: Cycle, data: dict, lang: str) -> None:
                          for r in item.get("responsible", [])],
         )
         session.add(SelfAssessmentEntry(
-            cycle_id=cycle.id, indicator_code=item["code"], updated_by=officer,
+            cycle_id=id_of(cycle), indicator_code=item["code"], updated_by=officer,
             self_rating=entry.self_rating.value if entry.self_rating else None, description=entry.description,
             evidence=[e.model_dump() for e in entry.evidence], responsible=[r.model_dump() for r in entry.responsible]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -140,7 +141,7 @@ def _respond(request: Request, status: int, detail: str, *, errors=None, extra=N
 ONE_LINE_PATTERN = r"^[^|\r\n\u2028\u2029]*$"
 
 
-def field_message(err: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def field_message(err: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     """A pydantic error as a message id and parameters, so that it reads in the user's
     language and says what to do (pydantic's own wording is English and technical)."""
     kind, ctx = err["type"], err.get("ctx") or {}
@@ -184,7 +185,7 @@ def field_message(err: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return err["msg"], {}
 
 
-def field_errors(errors: list[dict[str, Any]], drop_body: bool = True) -> list[dict[str, Any]]:
+def field_errors(errors: Sequence[Mapping[str, Any]], drop_body: bool = True) -> list[dict[str, Any]]:
     """Pydantic errors as ``{"loc", "msg", "params"}`` items, translated when shown."""
     out = []
     for err in errors:

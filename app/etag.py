@@ -10,7 +10,8 @@ from fastapi import Response
 from app.errors import PreconditionFailed
 from app.i18n import N_
 
-STALE = N_("Someone else changed this record meanwhile (now version %(version)s): reload it and make your change again.")
+STALE = N_("Someone else changed this record meanwhile (now version %(version)s): "
+           "reload it and make your change again.")
 #: An If-Match that can match no version (not a number): it fails as any other stale one.
 NO_VERSION = -1
 

@@ -74,4 +74,4 @@ def negotiate(query_lang: str | None, cookie_lang: str | None, user_lang: str | 
 
 
 def language_name(lang: str) -> str:
-    return Locale.parse(lang).get_display_name(lang).capitalize()
+    return (Locale.parse(lang).get_display_name(lang) or lang).capitalize()

@@ -24,7 +24,8 @@ RATINGS = {
 }
 STATUS_PHRASES = [  # HTTP reasons used as problem titles
     N_("Bad Request"), N_("Unauthorized"), N_("Forbidden"), N_("Not Found"), N_("Method Not Allowed"),
-    N_("Conflict"), N_("Precondition Failed"), N_("Precondition Required"), N_("Unprocessable Content"), N_("Unprocessable Entity"),
+    N_("Conflict"), N_("Precondition Failed"), N_("Precondition Required"), N_("Unprocessable Content"),
+    N_("Unprocessable Entity"),
     N_("Too Many Requests"), N_("Content Too Large"), N_("Request Entity Too Large"), N_("Internal Server Error"),
     N_("Service Unavailable"),
 ]

@@ -186,8 +186,8 @@ class RequestContextMiddleware:
             credential, limit = None, SMALL_BODY_BYTES
         else:
             limit = MAX_BODY_BYTES
-        length = headers.get("content-length", "")
-        length = int(length) if length.isdigit() else None
+        declared = headers.get("content-length", "")
+        length = int(declared) if declared.isdigit() else None
         if length is not None and length > limit:
             return 413, _too_large(limit), {}
         if credential and unsafe and (length is None or length > SMALL_BODY_BYTES):

@@ -49,7 +49,7 @@ def stored_secret_key(engine: Engine) -> tuple[str, bool]:
             session.commit()
         except IntegrityError:
             session.rollback()
-            return session.get(ServiceSecret, SECRET_KEY).value, False
+            return session.get_one(ServiceSecret, SECRET_KEY).value, False  # the winner's
         return key, True
 
 

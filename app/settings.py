@@ -5,7 +5,6 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
-
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -71,7 +70,8 @@ def get_settings() -> Settings:
 def app_settings(request: Request) -> Settings:
     """The settings the app was created with (``create_app(settings=...)``): the only ones
     request handlers read, so that a test or a second app in one process gets its own."""
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 SettingsDep = Annotated[Settings, Depends(app_settings)]

@@ -7,15 +7,19 @@ UPDATE matches no row and raises ``StaleDataError``, answered 412 (``app/errors.
 An ``If-Match`` header is checked against the version read (``app/etag.py``); this
 closes the gap between that read and the write, on SQLite and PostgreSQL alike.
 """
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from sqlalchemy import Table
 from sqlalchemy.orm import declared_attr
 
 
 class Versioned:
+    if TYPE_CHECKING:  # mixed into table models only, which SQLModel gives a __table__ it does not declare
+        __table__: ClassVar[Table]
+
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 (a declared attribute gets the class)
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+        return {"version_id_col": cls.__table__.c.version}
 
 
 def bump_version(row: Any) -> None:

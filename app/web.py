@@ -9,14 +9,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
 
 from app import labels
 from app.auth.deps import SESSION_COOKIE
@@ -24,6 +24,7 @@ from app.auth.security import csrf_token_for
 from app.errors import DomainError, Forbidden, InvalidInput, _translated, field_errors, request_language
 from app.i18n import LANGUAGES, N_, gettext_for
 
+M = TypeVar("M", bound=BaseModel)
 APP_DIR = Path(__file__).resolve().parent
 CSRF_COOKIE = "inti_csrf"
 CSRF_FIELD = "csrf_token"
@@ -50,7 +51,7 @@ def csrf_cookie(request: Request) -> str:
 
 
 def _secret_key(request: Request) -> str:
-    key = request.app.state.settings.secret_key
+    key: str = request.app.state.settings.secret_key
     if not key:  # loaded by the app's lifespan (app.secret_key); never a default
         raise RuntimeError("no secret key: the app's lifespan did not run")
     return key
@@ -174,7 +175,7 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def parse_form(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+def parse_form(model: type[M], data: dict[str, Any]) -> M:
     """Validate form fields with the API's schema, so pages refuse what the API refuses."""
     try:
         return model.model_validate(data)

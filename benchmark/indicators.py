@@ -149,6 +149,7 @@ class _Lines:
             return data
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # the composer makes no other kind of node
         return _scalar(node)
 
     def line_of(self, path: tuple) -> int | None:
@@ -239,15 +240,18 @@ def _check_indicators(parsed: _SetFile, lines: _Lines) -> list[Indicator]:
             lines.add(where, f"indicator code '{item.code}' is not of the form PILLAR-DIMENSION-N (e.g. GG-AMB-1)")
             continue
         if item.code in seen:
-            lines.add(where, f"duplicate indicator code '{item.code}' (first on line {lines.line_of(('indicators', seen[item.code], 'code'))})")
+            first = lines.line_of(("indicators", seen[item.code], "code"))
+            lines.add(where, f"duplicate indicator code '{item.code}' (first on line {first})")
             continue
         seen[item.code] = i
         pillar, dimension, number = match["pillar"], match["dimension"], int(match["number"])
         if pillar not in pillars:
-            lines.add(where, f"indicator '{item.code}': unknown pillar '{pillar}' (declared: {', '.join(sorted(pillars))})")
+            lines.add(where, f"indicator '{item.code}': unknown pillar '{pillar}' "
+                             f"(declared: {', '.join(sorted(pillars))})")
             continue
         if dimension not in dimensions:
-            lines.add(where, f"indicator '{item.code}': unknown dimension '{dimension}' (declared: {', '.join(sorted(dimensions))})")
+            lines.add(where, f"indicator '{item.code}': unknown dimension '{dimension}' "
+                             f"(declared: {', '.join(sorted(dimensions))})")
             continue
         numbers.setdefault((pillar, dimension), []).append((number, i))
         result.append(Indicator(item.code, Pillar(pillar), Dimension(dimension), number, item.text))
@@ -256,7 +260,8 @@ def _check_indicators(parsed: _SetFile, lines: _Lines) -> list[Indicator]:
             if number != expected:
                 lines.add(
                     ("indicators", i, "code"),
-                    f"gap in numbering: {pillar}-{dimension}-{expected} is missing before {pillar}-{dimension}-{number}",
+                    f"gap in numbering: {pillar}-{dimension}-{expected} is missing before "
+                    f"{pillar}-{dimension}-{number}",
                 )
                 break
     return result

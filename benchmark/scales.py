@@ -52,7 +52,8 @@ class Phase(StrEnum):
     PUBLISHED = "published"
 
     @property
-    def index(self) -> int:
+    def order(self) -> int:
+        """The phase's position in the cycle, from 0 (``index`` would shadow ``str.index``)."""
         return list(Phase).index(self)
 
 

@@ -7,8 +7,8 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from app.auth.deps import ApiUser
-from app.db import SessionDep
 from app.auth.service import API, authenticate, issue_token
+from app.db import SessionDep
 from app.people.schemas import UserPublic
 from app.settings import SettingsDep
 

@@ -84,6 +84,7 @@ def switch_language(request: Request, session: SessionDep, lang: str, next: str 
         same_site = request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
         if user is not None and user.language != lang and same_site:
             people.set_language(session, user, lang)
+        secure = cookie_secure(request.url.scheme, request.app.state.settings)
         response.raw_headers.append((b"set-cookie", cookie_header(
-            LANG_COOKIE, lang, secure=cookie_secure(request.url.scheme, request.app.state.settings), max_age=365 * 86400, http_only=False)))
+            LANG_COOKIE, lang, secure=secure, max_age=365 * 86400, http_only=False)))
     return response

@@ -103,7 +103,7 @@ class CycleRights:
         coordinator, or the team leader from the preparatory review on; back for a
         coordinator. The phases' exit conditions are checked there, on the cycle's data."""
         may_move = self.is_coordinator or (self.role == CycleRole.TEAM_LEADER
-                                           and self.phase.index >= Phase.PREPARATORY_REVIEW.index)
+                                           and self.phase.order >= Phase.PREPARATORY_REVIEW.order)
         if not may_move:
             return Refusal(403, N_("Only a coordinator, or the team leader once the preparatory review has begun, "
                                    "may change the phase."))

@@ -2,12 +2,13 @@
 from datetime import timedelta
 
 from sqlalchemy import bindparam, delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.security import digest, hash_password, new_token, verify_password
 from app.auth.tables import AuthToken, LoginAttempt
 from app.errors import TooManyRequests, Unauthorized
 from app.i18n import N_
+from app.ids import id_of
 from app.people.tables import User
 from app.settings import Settings
 from app.timeutil import as_utc, utcnow
@@ -24,13 +25,13 @@ def _recent_failures(session: Session, email: str, settings: Settings):
     """Failures since the last success, within the window: (count, oldest)."""
     since = utcnow() - timedelta(minutes=settings.login_window_minutes)
     last_success = session.exec(
-        select(func.max(LoginAttempt.at)).where(LoginAttempt.email == email, LoginAttempt.succeeded)
+        select(func.max(LoginAttempt.at)).where(LoginAttempt.email == email, col(LoginAttempt.succeeded))
     ).one()
     if last_success is not None and as_utc(last_success) > since:
         since = as_utc(last_success)
     count, oldest = session.exec(
         select(func.count(), func.min(LoginAttempt.at)).where(
-            LoginAttempt.email == email, ~LoginAttempt.succeeded, LoginAttempt.at > since
+            LoginAttempt.email == email, ~col(LoginAttempt.succeeded), LoginAttempt.at > since
         )
     ).one()
     return count, oldest
@@ -63,11 +64,13 @@ def authenticate(session: Session, settings: Settings, email: str, password: str
             minutes=minutes, headers={"Retry-After": str(minutes * 60)},
         )
     user = session.exec(select(User).where(User.email == email)).first()
-    if not (verify_password(password, user.password_hash if user else None) and user.is_active):
+    # Verified even for an unknown e-mail, so that the response time does not tell which was wrong.
+    verified = verify_password(password, user.password_hash if user else None)
+    if user is None or not (verified and user.is_active):
         raise Unauthorized(BAD_CREDENTIALS, headers={"WWW-Authenticate": "Bearer"})
     attempt.succeeded = True
     session.add(attempt)
-    session.execute(delete(AuthToken).where(AuthToken.expires_at < utcnow()))
+    session.execute(delete(AuthToken).where(col(AuthToken.expires_at) < utcnow()))
     session.commit()
     return user
 
@@ -75,7 +78,7 @@ def authenticate(session: Session, settings: Settings, email: str, password: str
 def issue_token(session: Session, user: User, kind: str, lifetime: timedelta) -> str:
     """A new random token for ``user``; only its digest is kept."""
     raw = new_token()
-    session.add(AuthToken(token_hash=digest(raw), user_id=user.id, kind=kind, expires_at=utcnow() + lifetime))
+    session.add(AuthToken(token_hash=digest(raw), user_id=id_of(user), kind=kind, expires_at=utcnow() + lifetime))
     session.flush()
     return raw
 
@@ -83,7 +86,7 @@ def issue_token(session: Session, user: User, kind: str, lifetime: timedelta) ->
 # Built once: this runs on every authenticated request.
 _TOKEN_QUERY = (
     select(User, AuthToken.expires_at)
-    .join(AuthToken, AuthToken.user_id == User.id)
+    .join(AuthToken, col(AuthToken.user_id) == User.id)
     .where(AuthToken.token_hash == bindparam("token_hash"), AuthToken.kind == bindparam("kind"))
 )
 
@@ -102,7 +105,7 @@ def user_for_token(session: Session, raw: str | None, kind: str) -> User | None:
 
 
 def revoke_token(session: Session, raw: str) -> None:
-    session.execute(delete(AuthToken).where(AuthToken.token_hash == digest(raw)))
+    session.execute(delete(AuthToken).where(col(AuthToken.token_hash) == digest(raw)))
     session.flush()
 
 
@@ -110,5 +113,5 @@ def set_password(session: Session, user: User, password: str) -> None:
     """New password; every session and token of the user ends with it."""
     user.password_hash = hash_password(password)
     session.add(user)
-    session.execute(delete(AuthToken).where(AuthToken.user_id == user.id))
+    session.execute(delete(AuthToken).where(col(AuthToken.user_id) == user.id))
     session.flush()

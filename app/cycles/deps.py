@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 from sqlalchemy import and_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from benchmark.scales import CycleRole, Phase, ReportStatus
 
@@ -22,7 +22,7 @@ from app.cycles.tables import Cycle, CycleMember
 from app.db import UNSAFE_METHODS, SessionDep
 from app.errors import NotFound
 from app.i18n import N_
-from app.ids import PathId
+from app.ids import PathId, id_of
 from app.people.tables import User
 from app.self_assessment.tables import SelfAssessment
 
@@ -49,8 +49,8 @@ def load_cycle_access(session: Session, user: User, cycle_id: int, lock: Lock = 
     """The cycle, the caller's role and the report's status, in one query; 404 if unseen."""
     query = (
         select(Cycle, CycleMember.role, SelfAssessment.status)
-        .outerjoin(CycleMember, and_(CycleMember.cycle_id == Cycle.id, CycleMember.user_id == user.id))
-        .outerjoin(SelfAssessment, SelfAssessment.cycle_id == Cycle.id)
+        .outerjoin(CycleMember, and_(col(CycleMember.cycle_id) == Cycle.id, col(CycleMember.user_id) == user.id))
+        .outerjoin(SelfAssessment, col(SelfAssessment.cycle_id) == Cycle.id)
         .where(Cycle.id == cycle_id)
         .execution_options(populate_existing=True)
     )
@@ -61,7 +61,7 @@ def load_cycle_access(session: Session, user: User, cycle_id: int, lock: Lock = 
     if row is None or not permissions.can_view_cycle(user, role):
         raise NotFound(N_("No review cycle %(id)s."), id=cycle_id)
     cycle, _role, status = row
-    rights = permissions.CycleRights(user=user, cycle_id=cycle.id, role=role, phase=Phase(cycle.phase),
+    rights = permissions.CycleRights(user=user, cycle_id=id_of(cycle), role=role, phase=Phase(cycle.phase),
                                      report_status=ReportStatus(status or ReportStatus.DRAFT))
     return CycleAccess(cycle, rights)
 

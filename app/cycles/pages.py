@@ -48,7 +48,7 @@ def create_cycle(request: Request, session: SessionDep, actor: PageCoordinator, 
 def _step(access: CycleAccess, offset: int) -> Phase | None:
     """The phase one step away, if the caller may move the cycle there."""
     phases = list(Phase)
-    index = access.rights.phase.index + offset
+    index = access.rights.phase.order + offset
     if not 0 <= index < len(phases):
         return None
     return phases[index] if access.rights.change_phase(phases[index]) is True else None

@@ -7,6 +7,7 @@ from pydantic import BaseModel, StringConstraints
 from benchmark.scales import CycleRole, Phase
 
 from app.ids import BodyId
+from app.omittable import Omittable
 from app.schemas import Input
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -20,7 +21,7 @@ class CycleCreate(Input):
 
 
 class CycleUpdate(Input):
-    title: Title = None  # left out: unchanged; null: refused
+    title: Omittable[Title] = None  # left out: unchanged; null: refused
     #: Replaces the deadlines of the phases named; ``null`` removes one.
     deadlines: dict[Phase, date | None] | None = None
 
@@ -33,7 +34,8 @@ class MemberCreate(Input):
 class PhaseChange(Input):
     phase: Phase
     #: A coordinator's reason to move on although the phase's condition is not met (recorded).
-    override_reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] | None = None
+    override_reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] | None = None
 
 
 class MemberPublic(BaseModel):

@@ -4,11 +4,12 @@ Every function takes the caller's :class:`CycleRights` (built by ``app/cycles/de
 with the cycle's row locked for writes) and requires the right it needs; they only flush:
 the request commits.
 """
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from benchmark.scales import CycleRole, Phase, SetStatus
 
@@ -20,6 +21,7 @@ from app.cycles.transitions import unmet_conditions
 from app.errors import Conflict, NotFound, field_error
 from app.etag import check_version
 from app.i18n import N_
+from app.ids import id_of
 from app.indicators.service import current_version, set_exists
 from app.people.tables import City, User
 from app.versioning import bump_version
@@ -42,45 +44,48 @@ class CycleView:
 
 def visible_cycles(session: Session, user: User) -> list[CycleView]:
     """The cycles ``user`` may see, newest first, with members and deadlines (3 queries)."""
-    query = select(Cycle, City).join(City, City.id == Cycle.host_city_id).order_by(Cycle.created_at.desc(), Cycle.id.desc())
+    query = (select(Cycle, City).join(City, col(City.id) == Cycle.host_city_id)
+             .order_by(col(Cycle.created_at).desc(), col(Cycle.id).desc()))
     if not user.is_coordinator:
-        query = query.join(CycleMember, CycleMember.cycle_id == Cycle.id).where(CycleMember.user_id == user.id)
+        query = query.join(CycleMember, col(CycleMember.cycle_id) == Cycle.id).where(CycleMember.user_id == user.id)
     rows = list(session.exec(query))
     return _views(session, rows, user)
 
 
 def view_cycle(session: Session, cycle: Cycle, user: User) -> CycleView:
-    return _views(session, [(cycle, session.get(City, cycle.host_city_id))], user)[0]
+    return _views(session, [(cycle, session.get_one(City, cycle.host_city_id))], user)[0]
 
 
 def _views(session: Session, rows: list[tuple[Cycle, City]], user: User) -> list[CycleView]:
-    ids = [c.id for c, _ in rows]
+    ids = [id_of(c) for c, _ in rows]
     members: dict[int, list] = {i: [] for i in ids}
     deadlines: dict[int, dict] = {i: {} for i in ids}
     if ids:
         for m, u in session.exec(
-            select(CycleMember, User).join(User, User.id == CycleMember.user_id)
-            .where(CycleMember.cycle_id.in_(ids)).order_by(CycleMember.role, User.full_name)
+            select(CycleMember, User).join(User, col(User.id) == CycleMember.user_id)
+            .where(col(CycleMember.cycle_id).in_(ids)).order_by(CycleMember.role, User.full_name)
         ):
             members[m.cycle_id].append((m, u))
-        for d in session.exec(select(PhaseDeadline).where(PhaseDeadline.cycle_id.in_(ids))):
+        for d in session.exec(select(PhaseDeadline).where(col(PhaseDeadline.cycle_id).in_(ids))):
             deadlines[d.cycle_id][Phase(d.phase)] = d.due_on
     views = []
     for cycle, city in rows:
-        role = next((CycleRole(m.role) for m, u in members[cycle.id] if u.id == user.id), None)
-        views.append(CycleView(cycle, city, members[cycle.id], deadlines[cycle.id], role))
+        cycle_id = id_of(cycle)
+        role = next((CycleRole(m.role) for m, u in members[cycle_id] if u.id == user.id), None)
+        views.append(CycleView(cycle, city, members[cycle_id], deadlines[cycle_id], role))
     return views
 
 
 def _cycle_snapshot(session: Session, cycle: Cycle) -> dict:
     data = snapshot(cycle)
     data["deadlines"] = {
-        d.phase: d.due_on.isoformat() for d in session.exec(select(PhaseDeadline).where(PhaseDeadline.cycle_id == cycle.id))
+        d.phase: d.due_on.isoformat()
+        for d in session.exec(select(PhaseDeadline).where(PhaseDeadline.cycle_id == cycle.id))
     }
     return data
 
 
-def _set_deadlines(session: Session, cycle_id: int, deadlines: dict[Phase, date | None]) -> None:
+def _set_deadlines(session: Session, cycle_id: int, deadlines: Mapping[Phase, date | None]) -> None:
     for phase, due in deadlines.items():
         existing = session.get(PhaseDeadline, (cycle_id, phase.value))
         if due is None:
@@ -104,12 +109,13 @@ def create_cycle(session: Session, actor: User, data: CycleCreate) -> Cycle:
     else:
         row = set_exists(session, version)
         if row is None or row.status == SetStatus.RETIRED.value:
-            raise field_error(["indicator_set_version"], N_("No usable indicator set version %(version)s."), version=version)
+            raise field_error(["indicator_set_version"], N_("No usable indicator set version %(version)s."),
+                              version=version)
     cycle = Cycle(title=data.title, host_city_id=data.host_city_id, indicator_set_version=version,
                   phase=Phase.SELF_ASSESSMENT.value)
     session.add(cycle)
     session.flush()
-    _set_deadlines(session, cycle.id, data.deadlines)
+    _set_deadlines(session, id_of(cycle), data.deadlines)
     session.flush()
     record(session, actor.id, "create", "cycle", cycle.id, None, _cycle_snapshot(session, cycle))
     session.flush()
@@ -125,7 +131,7 @@ def update_cycle(session: Session, rights: CycleRights, cycle: Cycle, data: Cycl
     if data.title is not None:
         cycle.title = data.title
     if data.deadlines:
-        _set_deadlines(session, cycle.id, data.deadlines)
+        _set_deadlines(session, id_of(cycle), data.deadlines)
     bump_version(cycle)
     session.add(cycle)
     session.flush()
@@ -140,7 +146,9 @@ def add_member(session: Session, rights: CycleRights, cycle: Cycle, data: Member
     user = session.get(User, data.user_id)
     if user is None:
         raise field_error(["user_id"], N_("No person %(id)s."), id=data.user_id)
-    if session.exec(select(CycleMember).where(CycleMember.cycle_id == cycle.id, CycleMember.user_id == user.id)).first():
+    if session.exec(
+        select(CycleMember).where(CycleMember.cycle_id == cycle.id, CycleMember.user_id == user.id)
+    ).first():
         raise Conflict(N_("%(name)s is already a member of this cycle."), name=user.full_name)
     from_host = user.city_id == cycle.host_city_id
     if data.role == CycleRole.HOST_OFFICER and not from_host:
@@ -151,7 +159,7 @@ def add_member(session: Session, rights: CycleRights, cycle: Cycle, data: Member
         select(CycleMember).where(CycleMember.cycle_id == cycle.id, CycleMember.role == CycleRole.TEAM_LEADER.value)
     ).first():
         raise Conflict(N_("This cycle already has a team leader."))
-    member = CycleMember(cycle_id=cycle.id, user_id=user.id, role=data.role.value)
+    member = CycleMember(cycle_id=id_of(cycle), user_id=id_of(user), role=data.role.value)
     session.add(member)
     try:
         session.flush()
@@ -165,7 +173,9 @@ def add_member(session: Session, rights: CycleRights, cycle: Cycle, data: Member
 
 def remove_member(session: Session, rights: CycleRights, cycle: Cycle, user_id: int) -> None:
     require(rights.edit_cycle())
-    member = session.exec(select(CycleMember).where(CycleMember.cycle_id == cycle.id, CycleMember.user_id == user_id)).first()
+    member = session.exec(
+        select(CycleMember).where(CycleMember.cycle_id == cycle.id, CycleMember.user_id == user_id)
+    ).first()
     if member is None:
         raise NotFound(N_("Person %(id)s is not a member of this cycle."), id=user_id)
     record(session, rights.user.id, "delete", "cycle_member", member.id, snapshot(member), None)
@@ -204,7 +214,7 @@ def role_conflicts(session: Session, user_id: int, city_id: int | None) -> list[
     (a host officer must work for the host city, a peer or team leader must not)."""
     rows = session.exec(
         select(Cycle.title, Cycle.host_city_id, CycleMember.role)
-        .join(CycleMember, CycleMember.cycle_id == Cycle.id)
+        .join(CycleMember, col(CycleMember.cycle_id) == Cycle.id)
         .where(CycleMember.user_id == user_id, Cycle.phase != Phase.PUBLISHED.value)
     ).all()
     return [title for title, host, role in rows

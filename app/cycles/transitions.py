@@ -26,7 +26,7 @@ class Step(StrEnum):
 _ORDER = list(Phase)
 #: (from, to) -> the kind of step. Nothing leaves ``published``.
 TRANSITIONS: dict[tuple[Phase, Phase], Step] = {
-    **{(a, b): Step.FORWARD for a, b in zip(_ORDER, _ORDER[1:], strict=False)},
+    **dict.fromkeys(zip(_ORDER, _ORDER[1:], strict=False), Step.FORWARD),
     **{(b, a): Step.BACK for a, b in zip(_ORDER, _ORDER[1:], strict=False) if b != Phase.PUBLISHED},
 }
 
@@ -52,7 +52,8 @@ def register_exit_condition(phase: Phase, unmet: Callable[[Session, Cycle], tupl
     _EXIT_CONDITIONS.setdefault(phase, []).append(ExitCondition(phase, unmet, overridable))
 
 
-def unmet_conditions(session: Session, cycle: Cycle, source: Phase, target: Phase) -> list[tuple[ExitCondition, str, dict]]:
+def unmet_conditions(session: Session, cycle: Cycle, source: Phase,
+                     target: Phase) -> list[tuple[ExitCondition, str, dict]]:
     """The exit conditions of ``source`` that block the move to ``target`` (backward moves have none)."""
     if TRANSITIONS.get((source, target)) != Step.FORWARD:
         return []

@@ -6,7 +6,7 @@ one is cached per process; which version is *current* is asked of the database.
 import json
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from benchmark.indicators import IndicatorSet, parse_indicator_set
 from benchmark.scales import SetStatus
@@ -48,7 +48,7 @@ def store_indicator_set(session: Session, iset: IndicatorSet) -> bool:
 _CURRENT_QUERY = (
     select(IndicatorSetRow.version)
     .where(IndicatorSetRow.status == SetStatus.APPROVED.value)
-    .order_by(IndicatorSetRow.loaded_at.desc())
+    .order_by(col(IndicatorSetRow.loaded_at).desc())
     .limit(1)
 )
 
@@ -60,10 +60,10 @@ def current_version(session: Session) -> str | None:
 
 def list_sets(session: Session) -> list[tuple[IndicatorSetRow, int]]:
     return list(session.exec(
-        select(IndicatorSetRow, func.count(IndicatorRow.id))
-        .join(IndicatorRow, IndicatorRow.set_version == IndicatorSetRow.version)
+        select(IndicatorSetRow, func.count(col(IndicatorRow.id)))
+        .join(IndicatorRow, col(IndicatorRow.set_version) == IndicatorSetRow.version)
         .group_by(IndicatorSetRow.version)
-        .order_by(IndicatorSetRow.loaded_at)
+        .order_by(col(IndicatorSetRow.loaded_at))
     ))
 
 
@@ -78,7 +78,7 @@ _by_version: dict[tuple[str, str], IndicatorSet] = {}
 
 def get_set(session: Session, version: str) -> IndicatorSet:
     """The stored set of ``version`` as the domain object; KeyError if unknown."""
-    key = (session.get_bind().url.render_as_string(), version)
+    key = (session.get_bind().engine.url.render_as_string(), version)
     found = _by_version.get(key)
     if found is None:
         row = session.get(IndicatorSetRow, version)

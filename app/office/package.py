@@ -144,7 +144,7 @@ def _inflated_size(raw: memoryview, limit: int) -> int:
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     size = 0
     for start in range(0, len(raw), CHUNK):
-        pending = raw[start:start + CHUNK]
+        pending: bytes | memoryview = raw[start:start + CHUNK]
         while pending:
             size += len(inflater.decompress(pending, CHUNK))
             if size > limit:

@@ -9,7 +9,7 @@ openpyxl fails on becomes a 422 naming the sheet and, where there is one, the ce
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from io import BytesIO
 from typing import Any
@@ -66,7 +66,7 @@ def write_header(ws: Worksheet, labels_and_widths: list[tuple[str, float]], row:
     ws.row_dimensions[row].height = row_height(labels_and_widths)
 
 
-def row_height(texts_and_widths: list[tuple[str | None, float]]) -> float:
+def row_height(texts_and_widths: Sequence[tuple[str | None, float]]) -> float:
     """A height in points that shows the wrapped texts of a row whole, each in a column of
     the given width (spreadsheets do not fit rows to wrapped text by themselves): a line
     per 15 points, at most Excel's 409."""

@@ -3,13 +3,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
-from app.ids import PathId
 from app.auth import permissions
 from app.auth.deps import ApiCoordinator, ApiUser
 from app.db import SessionDep
 from app.errors import NotFound
 from app.etag import expected_version, set_etag
 from app.i18n import N_
+from app.ids import PathId, id_of
 from app.people import service
 from app.people.schemas import CityCreate, CityPublic, CityUpdate, UserCreate, UserCreated, UserPublic, UserUpdate
 from app.settings import SettingsDep
@@ -33,7 +33,7 @@ def list_cities(session: SessionDep, _user: ApiUser):
 
 @router.post("/cities", status_code=201, response_model=CityPublic)
 def create_city(data: CityCreate, session: SessionDep, actor: ApiCoordinator, response: Response):
-    city = service.create_city(session, actor.id, data)
+    city = service.create_city(session, id_of(actor), data)
     set_etag(response, city.version)
     return _city(city)
 
@@ -48,7 +48,7 @@ def get_city(city_id: PathId, session: SessionDep, _user: ApiUser, response: Res
 @router.patch("/cities/{city_id}", response_model=CityPublic)
 def update_city(city_id: PathId, data: CityUpdate, session: SessionDep, actor: ApiCoordinator, response: Response,
                 if_match: IfMatch = None):
-    city = service.update_city(session, actor.id, city_id, data, expected_version(if_match))
+    city = service.update_city(session, id_of(actor), city_id, data, expected_version(if_match))
     set_etag(response, city.version)
     return _city(city)
 
@@ -78,6 +78,6 @@ def get_user(user_id: PathId, session: SessionDep, caller: ApiUser, response: Re
 @router.patch("/users/{user_id}", response_model=UserPublic)
 def update_user(user_id: PathId, data: UserUpdate, session: SessionDep, actor: ApiCoordinator, response: Response,
                 if_match: IfMatch = None):
-    user = service.update_user(session, actor.id, user_id, data, expected_version(if_match))
+    user = service.update_user(session, id_of(actor), user_id, data, expected_version(if_match))
     set_etag(response, user.version)
     return _user(user)

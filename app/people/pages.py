@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from app.auth.deps import PageCoordinator
 from app.db import SessionDep
 from app.etag import expected_version
-from app.ids import PathId
+from app.ids import PathId, id_of
 from app.people import service
 from app.people.schemas import CityCreate, CityUpdate, UserCreate, UserUpdate
 from app.settings import SettingsDep
@@ -14,7 +14,8 @@ router = APIRouter()
 
 
 def _cities_page(request, session, status_code=200, **context):
-    return render(request, "people/cities.html", status_code=status_code, cities=service.list_cities(session), **context)
+    return render(request, "people/cities.html", status_code=status_code, cities=service.list_cities(session),
+                  **context)
 
 
 @router.get("/admin/cities")
@@ -25,7 +26,8 @@ def cities_page(request: Request, session: SessionDep, _actor: PageCoordinator):
 @router.post("/admin/cities")
 def create_city(request: Request, session: SessionDep, actor: PageCoordinator, form: FormFields):
     def create():
-        service.create_city(session, actor.id, parse_form(CityCreate, {k: form.get(k, "") for k in ("name", "country")}))
+        data = parse_form(CityCreate, {k: form.get(k, "") for k in ("name", "country")})
+        service.create_city(session, id_of(actor), data)
         return redirect("/admin/cities")
 
     return run_form(request, session, create, lambda status, error, errors: _cities_page(
@@ -36,7 +38,7 @@ def create_city(request: Request, session: SessionDep, actor: PageCoordinator, f
 def update_city(request: Request, session: SessionDep, actor: PageCoordinator, city_id: PathId, form: FormFields):
     def update():
         data = parse_form(CityUpdate, {k: form.get(k, "") for k in ("name", "country")})
-        service.update_city(session, actor.id, city_id, data, expected_version(form.get("version") or None))
+        service.update_city(session, id_of(actor), city_id, data, expected_version(form.get("version") or None))
         return redirect("/admin/cities")
 
     return run_form(request, session, update, lambda status, error, errors: _cities_page(
@@ -74,6 +76,7 @@ def create_person(request: Request, session: SessionDep, actor: PageCoordinator,
     """New accounts get a one-time link to set their own password, shown once here."""
     def create():
         user, invite = service.create_user(session, settings, actor.id, parse_form(UserCreate, _user_form(form)))
+        assert invite is not None  # the form has no password field: the person always gets a link
         return _people_page(request, session, 201, form={}, invited=user, invite_url=_absolute(request, invite))
 
     return run_form(request, session, create, _show_refusal(request, session, form))
@@ -83,7 +86,7 @@ def create_person(request: Request, session: SessionDep, actor: PageCoordinator,
 def reinvite(request: Request, session: SessionDep, actor: PageCoordinator, user_id: PathId,
              settings: SettingsDep):
     def invite():
-        link = service.new_invitation(session, settings, actor.id, user_id)
+        link = service.new_invitation(session, settings, id_of(actor), user_id)
         return _people_page(request, session, form={}, invited=service.get_user(session, user_id),
                             invite_url=_absolute(request, link))
 
@@ -95,7 +98,7 @@ def update_person(request: Request, session: SessionDep, actor: PageCoordinator,
     def update():
         data = parse_form(UserUpdate, {"full_name": form.get("full_name", ""), "city_id": form.get("city_id") or None,
                                        "is_active": form.get("is_active") == "on"})
-        service.update_user(session, actor.id, user_id, data, expected_version(form.get("version") or None))
+        service.update_user(session, id_of(actor), user_id, data, expected_version(form.get("version") or None))
         return redirect("/admin/people")
 
     return run_form(request, session, update, _show_refusal(request, session))

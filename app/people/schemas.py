@@ -4,6 +4,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from app.ids import BodyId
+from app.omittable import Omittable
 from app.schemas import Input
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -22,8 +23,8 @@ class CityCreate(Input):
 # In updates, a field left out keeps its value; ``null`` is refused where the field
 # cannot be empty (the default None is not validated, an explicit null is).
 class CityUpdate(Input):
-    name: Name = None
-    country: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = None
+    name: Omittable[Name] = None
+    country: Omittable[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]] = None
 
 
 class CityPublic(BaseModel):
@@ -44,9 +45,9 @@ class UserCreate(Input):
 
 
 class UserUpdate(Input):
-    full_name: Name = None
+    full_name: Omittable[Name] = None
     city_id: BodyId | None = None
-    is_active: bool = None
+    is_active: Omittable[bool] = None
     language: Language | None = None
 
 

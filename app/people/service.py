@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.service import record, snapshot
 from app.auth.security import hash_password
@@ -12,6 +12,7 @@ from app.cycles.service import role_conflicts
 from app.errors import Conflict, NotFound, field_error
 from app.etag import check_version
 from app.i18n import N_
+from app.ids import id_of
 from app.people.schemas import MIN_PASSWORD, CityCreate, CityUpdate, UserCreate, UserUpdate
 from app.people.tables import City, User
 from app.settings import Settings
@@ -82,7 +83,8 @@ def _check_city(session: Session, city_id: int | None, is_coordinator: bool) -> 
         raise field_error(["city_id"], N_("No city %(id)s."), id=city_id)
 
 
-def create_user(session: Session, settings: Settings, actor_id: int | None, data: UserCreate) -> tuple[User, str | None]:
+def create_user(session: Session, settings: Settings, actor_id: int | None,
+                data: UserCreate) -> tuple[User, str | None]:
     """The new account, and a one-time invitation token when no password was given."""
     email = normalize_email(data.email)
     if session.exec(select(User).where(User.email == email)).first() is not None:
@@ -104,7 +106,7 @@ def create_user(session: Session, settings: Settings, actor_id: int | None, data
 def new_invitation(session: Session, settings: Settings, actor_id: int, user_id: int) -> str:
     """A fresh one-time link for an existing person (lost link, forgotten password)."""
     user = get_user(session, user_id)
-    session.execute(delete(AuthToken).where(AuthToken.user_id == user.id, AuthToken.kind == INVITE))
+    session.execute(delete(AuthToken).where(col(AuthToken.user_id) == user.id, col(AuthToken.kind) == INVITE))
     record(session, actor_id, "invite", "user", user.id, None, None)
     return issue_token(session, user, INVITE, timedelta(days=settings.invite_days))
 
@@ -117,13 +119,14 @@ def update_user(session: Session, actor_id: int, user_id: int, data: UserUpdate,
     changes = data.model_dump(exclude_unset=True)
     if "city_id" in changes and changes["city_id"] != user.city_id:
         _check_city(session, changes["city_id"], user.is_coordinator)
-        conflicts = role_conflicts(session, user.id, changes["city_id"])
+        conflicts = role_conflicts(session, id_of(user), changes["city_id"])
         if conflicts:
-            raise Conflict(N_("%(name)s cannot change city while in review cycle \"%(cycle)s\": change the team first."),
+            raise Conflict(N_("%(name)s cannot change city while in review cycle \"%(cycle)s\": "
+                              "change the team first."),
                            name=user.full_name, cycle=conflicts[0])
     if changes.get("is_active") is False:
         # Ended, not suspended: reactivating the account must not revive them.
-        session.execute(delete(AuthToken).where(AuthToken.user_id == user.id))
+        session.execute(delete(AuthToken).where(col(AuthToken.user_id) == user.id))
     for key, value in changes.items():
         setattr(user, key, value)
     bump_version(user)

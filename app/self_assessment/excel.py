@@ -57,8 +57,10 @@ INSTRUCTIONS = [
     N_("Description: where the city stands and why. Paragraphs are kept (Alt+Enter starts a new line)."),
     N_("Evidence: one document or page per line, as title | link."),
     N_("Responsible people: one person per line, as name | role | department."),
-    N_("Do not type formulas, do not rename the sheets and keep the hidden sheet: the import refuses a workbook it cannot trust."),
-    N_("Import the workbook on the report's page or with POST …/self-assessment.xlsx: every problem is listed with its cell, and nothing is changed until there is none."),
+    N_("Do not type formulas, do not rename the sheets and keep the hidden sheet: the import refuses a workbook "
+       "it cannot trust."),
+    N_("Import the workbook on the report's page or with POST …/self-assessment.xlsx: every problem is listed "
+       "with its cell, and nothing is changed until there is none."),
 ]
 
 
@@ -174,7 +176,9 @@ def read_workbook(data: bytes, cycle: Cycle, report: service.Report,
 
 def _check_meta(meta: dict[str, tuple[str, str]], cycle: Cycle, report: service.Report) -> None:
     """Wrong workbook: one problem, before any row is read (its rows would mean nothing here)."""
-    value = lambda key: meta.get(key, ("", "B1"))
+    def value(key: str) -> tuple[str, str]:
+        return meta.get(key, ("", "B1"))
+
     if value("format")[0] != FORMAT:
         refuse(None, None, N_("This is not a self-assessment workbook exported by this service."))
     problems = Problems()
@@ -215,7 +219,8 @@ def _read_rows(ws, cycle: Cycle, report: service.Report, documents: set[int],
     for number, row in rows:
         if number > MAX_ROWS:
             if any(c.value is not None for c in row):
-                problems.add(DATA_SHEET, f"A{number}", N_("The sheet has more rows than indicators: at most %(n)s are read."),
+                problems.add(DATA_SHEET, f"A{number}",
+                             N_("The sheet has more rows than indicators: at most %(n)s are read."),
                              n=MAX_ROWS - 1)
             break
         if all(c.value is None for c in row):
@@ -251,7 +256,8 @@ def _row_entry(fields: dict[str, str], cells: dict[str, str], cycle: Cycle, docu
     rating = fields["self_rating"]
     if rating and rating.casefold() not in ratings:
         problems.add(DATA_SHEET, cells["self_rating"],
-                     N_("\"%(value)s\" is not a self-rating: choose below, at or above the benchmark, or leave it empty."),
+                     N_("\"%(value)s\" is not a self-rating: choose below, at or above the benchmark, "
+                        "or leave it empty."),
                      value=rating)
     if len(fields["description"]) > DESCRIPTION_MAX:
         problems.add(DATA_SHEET, cells["description"],
@@ -274,7 +280,7 @@ def _row_entry(fields: dict[str, str], cells: dict[str, str], cycle: Cycle, docu
             if err["loc"][0] in ("self_rating", "description"):
                 continue  # reported above in the workbook's words
             msg, params = field_message(err)
-            problems.add(DATA_SHEET, cells.get(err["loc"][0], cells["description"]), msg, **params)
+            problems.add(DATA_SHEET, cells.get(str(err["loc"][0]), cells["description"]), msg, **params)
         return None
     return entry if len(problems) == before else None
 

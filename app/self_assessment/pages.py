@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
+from benchmark.indicators import DimensionDef, Indicator, PillarDef
 from benchmark.scales import SelfRating
 
 from app.auth.permissions import require
@@ -12,7 +13,7 @@ from app.cycles.deps import CycleAccess, PageCycle
 from app.db import SessionDep
 from app.etag import expected_version
 from app.self_assessment import excel, service
-from app.self_assessment.schemas import EntryWrite
+from app.self_assessment.schemas import EntryPublic, EntryWrite
 from app.web import FormFields, parse_form, redirect, render, run_form
 
 router = APIRouter()
@@ -22,10 +23,10 @@ router = APIRouter()
 class Section:
     """A pillar of the report with its dimensions' indicators and its progress."""
 
-    pillar: object
+    pillar: PillarDef
     done: int
     total: int
-    dimensions: list[tuple[object, list[tuple[object, object]]]]  # (dimension, [(indicator, entry)])
+    dimensions: list[tuple[DimensionDef, list[tuple[Indicator, EntryPublic]]]]  # (dimension, [(indicator, entry)])
 
 
 def sections(report: service.Report) -> list[Section]:
@@ -45,11 +46,14 @@ def sections(report: service.Report) -> list[Section]:
 def _page(request, session, access: CycleAccess, status_code=200, **context):
     report = service.readable_report(session, access.rights, access.cycle)
     rights = access.rights.seeing(report.status)
-    return render(request, "self_assessment/self_assessment.html" if rights.write_self_assessment() else "self_assessment/self_assessment_read.html",
+    template = ("self_assessment/self_assessment.html" if rights.write_self_assessment()
+                else "self_assessment/self_assessment_read.html")
+    return render(request, template,
                   status_code=status_code, cycle=access.cycle, report=report, sections=sections(report),
                   missing=report.missing(), ratings=[r.value for r in SelfRating], rights=rights,
                   can_reopen=rights.reopen_self_assessment() is True,
-                  evidence_text=lambda e: service.format_lines([x.model_dump() for x in e.evidence], service.EVIDENCE_KEYS),
+                  evidence_text=lambda e: service.format_lines([x.model_dump() for x in e.evidence],
+                                                               service.EVIDENCE_KEYS),
                   responsible_text=lambda e: service.format_lines([x.model_dump() for x in e.responsible],
                                                                   service.RESPONSIBLE_KEYS),
                   **context)
@@ -162,5 +166,6 @@ def import_workbook(request: Request, session: SessionDep, access: PageCycle, fi
     data = file.file.read(excel.WORKBOOK_MAX_BYTES + 1)
     return run_form(
         request, session,
-        lambda: _page(request, session, access, imported=excel.import_workbook(session, access.rights, access.cycle, data)),
+        lambda: _page(request, session, access,
+                      imported=excel.import_workbook(session, access.rights, access.cycle, data)),
         _show_on_page(request, session, access))

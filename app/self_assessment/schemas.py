@@ -17,7 +17,8 @@ EVIDENCE_MAX = 12
 
 # No "|" nor line break in the short fields: the workbook and the form write a list as
 # one item per line, fields separated by " | ", and must read it back without loss.
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX, pattern=ONE_LINE_PATTERN)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_MAX,
+                                         pattern=ONE_LINE_PATTERN)]
 OptionalShort = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_MAX, pattern=ONE_LINE_PATTERN)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=URL_MAX,
                                        pattern=r"^(https?://[^\s|]+|/api/v1/cycles/\d+/documents/\d+)$")]

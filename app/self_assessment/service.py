@@ -7,12 +7,14 @@ with the same If-Match cannot both succeed.
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypedDict
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, col, select
 
 from benchmark.indicators import IndicatorSet
 from benchmark.scales import Phase, ReportStatus, SelfRating
@@ -24,10 +26,11 @@ from app.cycles.transitions import register_exit_condition
 from app.errors import Conflict, NotFound, PreconditionFailed, field_error
 from app.etag import check_version
 from app.i18n import N_
+from app.ids import id_of
 from app.indicators.service import get_set
 from app.people.tables import User
-from app.self_assessment.schemas import EntryPublic, EntryWrite, Evidence, Responsible, SelfAssessmentPublic
 from app.schemas import BIDI_CONTROL, CONTROL
+from app.self_assessment.schemas import EntryPublic, EntryWrite, Evidence, Responsible, SelfAssessmentPublic
 from app.self_assessment.tables import Document, SelfAssessment, SelfAssessmentEntry
 from app.timeutil import utcnow
 
@@ -126,8 +129,8 @@ def lock_report(session: Session, cycle: Cycle) -> None:
     lock on SQLite until commit. A submit and an entry write thus never interleave."""
     insert_for = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(insert_for(SelfAssessment).values(cycle_id=cycle.id, status=DRAFT).on_conflict_do_nothing())
-    session.execute(update(SelfAssessment).where(SelfAssessment.cycle_id == cycle.id)
-                    .values(status=SelfAssessment.status))
+    session.execute(update(SelfAssessment).where(col(SelfAssessment.cycle_id) == cycle.id)
+                    .values(status=col(SelfAssessment.status)))
 
 
 def readable_report(session: Session, rights: CycleRights, cycle: Cycle) -> Report:
@@ -156,13 +159,14 @@ register_exit_condition(Phase.SELF_ASSESSMENT, _unsubmitted, overridable=False)
 
 
 def document_ids(session: Session, cycle: Cycle) -> set[int]:
-    return set(session.exec(select(Document.id).where(Document.cycle_id == cycle.id)).all())
+    ids = session.exec(select(col(Document.id)).where(Document.cycle_id == cycle.id))
+    return {i for i in ids if i is not None}  # a stored row's id is never null
 
 
 def is_foreign_document(url: str, cycle: Cycle, known: set[int]) -> bool:
     """A link that looks like an uploaded document but is not one of this cycle's."""
     match = DOCUMENT_URL.match(url)
-    return bool(match) and (int(match[1]) != cycle.id or int(match[2]) not in known)
+    return match is not None and (int(match[1]) != cycle.id or int(match[2]) not in known)
 
 
 def _check_documents(session: Session, cycle: Cycle, data: EntryWrite) -> None:
@@ -171,7 +175,8 @@ def _check_documents(session: Session, cycle: Cycle, data: EntryWrite) -> None:
     known = document_ids(session, cycle)
     for n, item in enumerate(data.evidence):
         if is_foreign_document(item.url, cycle, known):
-            raise field_error(["evidence", n, "url"], N_("No uploaded document at %(url)s in this cycle."), url=item.url)
+            raise field_error(["evidence", n, "url"], N_("No uploaded document at %(url)s in this cycle."),
+                              url=item.url)
 
 
 def write_entry(session: Session, rights: CycleRights, cycle: Cycle, code: str, data: EntryWrite,
@@ -191,31 +196,48 @@ def write_entry(session: Session, rights: CycleRights, cycle: Cycle, code: str, 
     return entry_public(code, written)
 
 
+class _EntryValues(TypedDict):
+    """What a write sets in an entry, besides its version."""
+
+    self_rating: str | None
+    description: str
+    evidence: list[dict[str, Any]]
+    responsible: list[dict[str, Any]]
+    updated_at: datetime
+    updated_by: int | None
+
+
 def apply_entries(session: Session, user: User, cycle: Cycle,
                   writes: list[tuple[str, SelfAssessmentEntry | None, EntryWrite]]) -> dict[str, SelfAssessmentEntry]:
     """Write each ``(code, entry as read, data)`` with its audit record, in the caller's
     transaction and in a fixed number of statements however many there are; 412 (and
     nothing written) if any entry changed since it was read."""
     now = utcnow()
-    created, updated, result = [], [], {}
+    cycle_id = id_of(cycle)
+    created: list[SelfAssessmentEntry] = []
+    updated: list[dict[str, Any]] = []
+    result: dict[str, SelfAssessmentEntry] = {}
     for code, entry, data in writes:
-        values = dict(self_rating=data.self_rating.value if data.self_rating else None, description=data.description,
-                      evidence=[e.model_dump() for e in data.evidence],
-                      responsible=[r.model_dump() for r in data.responsible], updated_at=now, updated_by=user.id)
+        values: _EntryValues = {
+            "self_rating": data.self_rating.value if data.self_rating else None, "description": data.description,
+            "evidence": [e.model_dump() for e in data.evidence],
+            "responsible": [r.model_dump() for r in data.responsible], "updated_at": now, "updated_by": user.id}
         if entry is None:
-            row = SelfAssessmentEntry(cycle_id=cycle.id, indicator_code=code, version=1, **values)
+            row = SelfAssessmentEntry(cycle_id=cycle_id, indicator_code=code, version=1, **values)
             created.append(row)
         else:
-            row = SelfAssessmentEntry(id=entry.id, cycle_id=cycle.id, indicator_code=code, version=entry.version + 1,
+            row = SelfAssessmentEntry(id=entry.id, cycle_id=cycle_id, indicator_code=code, version=entry.version + 1,
                                       **values)
             updated.append({"b_id": entry.id, "b_version": entry.version, **values})
         result[code] = row
-    table = SelfAssessmentEntry.__table__  # Core: one executemany per kind of write
+    # SelfAssessmentEntry's table in Core: one executemany per kind of write.
+    table = SQLModel.metadata.tables["self_assessment_entry"]
     if updated:
         done = session.connection().execute(
             update(table)
             .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-            .values(version=bindparam("b_version") + 1, **{k: bindparam(k) for k in updated[0] if not k.startswith("b_")}),
+            .values(version=bindparam("b_version") + 1,
+                    **{k: bindparam(k) for k in updated[0] if not k.startswith("b_")}),
             updated,
         )
         if done.rowcount != len(updated):
@@ -257,7 +279,7 @@ def reopen(session: Session, rights: CycleRights, cycle: Cycle) -> Report:
 
 
 def _set_status(session: Session, user: User, cycle: Cycle, status: ReportStatus) -> None:
-    header = session.get(SelfAssessment, cycle.id) or SelfAssessment(cycle_id=cycle.id)
+    header = session.get(SelfAssessment, cycle.id) or SelfAssessment(cycle_id=id_of(cycle))
     before = snapshot(header) if header.status else None
     header.status = status.value
     header.submitted_at = utcnow() if status == SUBMITTED else None
@@ -303,7 +325,7 @@ def add_document(session: Session, rights: CycleRights, cycle: Cycle, filename: 
     content_type, magics = _KINDS[ext]
     if not data or not data.startswith(magics):
         raise field_error(["file"], N_("%(name)s is not a real %(ext)s file."), name=name, ext=ext.upper())
-    doc = Document(cycle_id=cycle.id, filename=name, content_type=content_type, size=len(data),
+    doc = Document(cycle_id=id_of(cycle), filename=name, content_type=content_type, size=len(data),
                    sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=user.id)
     session.add(doc)
     session.flush()
