@@ -123,14 +123,18 @@ def load_report(session: Session, cycle: Cycle) -> Report:
                   ReportStatus(header.status) if header else DRAFT, {r.indicator_code: r for r in rows})
 
 
-def lock_report(session: Session, cycle: Cycle) -> None:
-    """Take the report's write lock before reading what a write depends on: its header row
-    is created if missing, then touched, which holds a row lock on PostgreSQL and the write
-    lock on SQLite until commit. A submit and an entry write thus never interleave."""
+def lock_report(session: Session, cycle: Cycle, *, exclusive: bool) -> ReportStatus:
+    """Lock the report before reading what a write depends on, and answer its status: its
+    header row is created if missing, then read ``FOR SHARE`` by the writes of entries
+    (which may then run side by side, each entry's own write being conditional) or
+    ``FOR UPDATE`` by what changes the status (submit, reopen), until commit. A submit and
+    an entry write thus never interleave. SQLite has no row locks: there a writing request
+    holds the database's write lock from its first statement (``app/db.py``)."""
     insert_for = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(insert_for(SelfAssessment).values(cycle_id=cycle.id, status=DRAFT).on_conflict_do_nothing())
-    session.execute(update(SelfAssessment).where(col(SelfAssessment.cycle_id) == cycle.id)
-                    .values(status=col(SelfAssessment.status)))
+    status = session.exec(select(SelfAssessment.status).where(col(SelfAssessment.cycle_id) == cycle.id)
+                          .with_for_update(read=not exclusive)).one()
+    return ReportStatus(status)
 
 
 def readable_report(session: Session, rights: CycleRights, cycle: Cycle) -> Report:
@@ -138,9 +142,10 @@ def readable_report(session: Session, rights: CycleRights, cycle: Cycle) -> Repo
     return load_report(session, cycle)
 
 
-def writable_report(session: Session, rights: CycleRights, cycle: Cycle) -> tuple[Report, CycleRights]:
-    """The report under its write lock, once the caller may write it as it now stands."""
-    lock_report(session, cycle)
+def writable_report(session: Session, rights: CycleRights, cycle: Cycle,
+                    exclusive: bool = False) -> tuple[Report, CycleRights]:
+    """The report under its lock (``lock_report``), once the caller may write it as it now stands."""
+    lock_report(session, cycle, exclusive=exclusive)
     report = load_report(session, cycle)
     rights = rights.seeing(report.status)
     require(rights.write_self_assessment())
@@ -185,9 +190,7 @@ def write_entry(session: Session, rights: CycleRights, cycle: Cycle, code: str, 
     (0: never written). Reads only that entry and the report's status, under the lock."""
     if code not in get_set(session, cycle.indicator_set_version).by_code():
         raise NotFound(N_("No indicator %(code)s in this cycle's indicator set."), code=code)
-    lock_report(session, cycle)
-    status = session.exec(select(SelfAssessment.status).where(SelfAssessment.cycle_id == cycle.id)).one()
-    require(rights.seeing(ReportStatus(status)).write_self_assessment())
+    require(rights.seeing(lock_report(session, cycle, exclusive=False)).write_self_assessment())
     _check_documents(session, cycle, data)
     entry = session.exec(select(SelfAssessmentEntry).where(
         SelfAssessmentEntry.cycle_id == cycle.id, SelfAssessmentEntry.indicator_code == code)).first()
@@ -257,7 +260,7 @@ def apply_entries(session: Session, user: User, cycle: Cycle,
 
 def submit(session: Session, rights: CycleRights, cycle: Cycle) -> Report:
     """Lock the report; 409 with ``missing`` while an entry lacks a rating or a description."""
-    report, rights = writable_report(session, rights, cycle)
+    report, rights = writable_report(session, rights, cycle, exclusive=True)
     missing = report.missing()
     if missing:
         raise Conflict(N_("%(n)s indicators still lack a self-rating or a description."), n=len(missing),
@@ -270,7 +273,7 @@ def submit(session: Session, rights: CycleRights, cycle: Cycle) -> Report:
 def reopen(session: Session, rights: CycleRights, cycle: Cycle) -> Report:
     """A coordinator returns a submitted report to its officer (recorded in the audit log)."""
     require(rights.reopen_self_assessment())
-    lock_report(session, cycle)
+    lock_report(session, cycle, exclusive=True)
     report = load_report(session, cycle)
     require(rights.seeing(report.status).reopen_self_assessment())
     _set_status(session, rights.user, cycle, DRAFT)

@@ -142,6 +142,7 @@ def prepare(url: str) -> Scene:
                 responsible=[{"name": "Hélène Marchetti", "role": "Deputy mayor", "department": "Mayor's office"}]))
         session.commit()
         token = issue_token(session, officer, API, timedelta(hours=3))
+        session.commit()
     scene = Scene(url, token, cycle.id)
     scene.statements = record_selects(engine, scene)
     engine.dispose()

@@ -215,7 +215,7 @@ def test_a_submit_waits_for_a_write_in_progress_and_sees_it(engine, world, sessi
                 outcome["missing"] = exc.extra["missing"]
 
     with Session(engine, expire_on_commit=False) as writer:
-        service.lock_report(writer, world.cycle)
+        service.lock_report(writer, world.cycle, exclusive=False)
         report = service.load_report(writer, world.cycle)
         submitter = threading.Thread(target=submit)
         submitter.start()
