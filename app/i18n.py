@@ -11,7 +11,7 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from babel.core import Locale, negotiate_locale
+from babel.core import negotiate_locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -71,7 +71,3 @@ def negotiate(query_lang: str | None, cookie_lang: str | None, user_lang: str | 
         if found:
             return found
     return default
-
-
-def language_name(lang: str) -> str:
-    return (Locale.parse(lang).get_display_name(lang) or lang).capitalize()

@@ -24,7 +24,6 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     indicators_path: Path = ROOT / "indicators.yaml"
     reviews_path: Path = ROOT / "reviews"
-    reports_path: Path = ROOT / "reports"
     #: ``None``: the session cookie is Secure when the request came over HTTPS.
     cookie_secure: bool | None = None
     #: Origins (``https://host[:port]``) whose forms are accepted besides the request's own

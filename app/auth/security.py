@@ -36,7 +36,3 @@ def csrf_token_for(secret_key: str, cookie_value: str, session_token: str = "") 
     cookie. ``session_token`` is the session cookie's value, empty when logged out."""
     message = f"{cookie_value}\x00{session_token}".encode()
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
-
-
-def generate_password() -> str:
-    return secrets.token_urlsafe(12)
