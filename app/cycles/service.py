@@ -1,8 +1,8 @@
 """Review cycles: creating them, their teams, and moving them through the phases.
 
-Every function takes the caller's :class:`CycleRights` (built by ``app/cycles/deps.py``,
-with the cycle's row locked for writes) and requires the right it needs; they only flush:
-the request commits.
+What acts within a cycle takes the caller's :class:`CycleRights` (built by
+``app/cycles/deps.py``, with the cycle's row locked for writes) and requires the right it
+needs. Nothing here commits: the request does.
 """
 from collections.abc import Mapping
 from dataclasses import dataclass
