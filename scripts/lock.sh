@@ -11,7 +11,8 @@ python3 -m venv "$venv"
 {
   echo "# Every Python package the service, its tests and its checks use, at the version CI tested."
   echo "# Made by scripts/lock.sh from pyproject.toml; installed by scripts/install-and-test.sh."
-  "$venv/bin/python" -m pip freeze --all --exclude-editable | grep -viE '^(inti-cities|pip)=='
+  # The project itself is installed from the working tree (editable), never from the lock.
+  "$venv/bin/python" -m pip freeze --all --exclude-editable --exclude inti-cities --exclude pip
 } > requirements.lock
 rm -rf "$(dirname "$venv")"
 echo "requirements.lock: $(grep -vc '^#' requirements.lock) packages"
