@@ -34,6 +34,9 @@ RETRY_AFTER_SECONDS = 2
 #: many connections, administrator or crash shutdown, server starting up.
 RETRY_SQLSTATES = frozenset({"40001", "40P01", "53300", "57P01", "57P02", "57P03"})
 DATABASE_UNAVAILABLE = N_("The database is unavailable for a moment: try again in a few seconds.")
+#: A write refused because the record changed since it was read (If-Match, or the
+#: conditional UPDATE): one message, without version numbers, whichever caught it.
+STALE_RECORD = N_("Someone else changed this record meanwhile: reload it and make your change again.")
 INTERNAL_ERROR = N_("Something went wrong on our side: try again in a moment.")
 log = logging.getLogger(__name__)
 
@@ -242,8 +245,7 @@ def install(app: FastAPI) -> None:
     async def _stale(request: Request, exc: StaleDataError):
         # A conditional UPDATE (app/versioning.py) matched no row: someone else wrote first.
         _ = gettext_for(request_language(request))
-        return _respond(request, 412, _(N_("Someone else changed this record meanwhile: reload it and make your "
-                                           "change again.")))
+        return _respond(request, 412, _(STALE_RECORD))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

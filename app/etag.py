@@ -7,11 +7,8 @@ Routes turn the ``If-Match`` header into the version the client expects
 """
 from fastapi import Response
 
-from app.errors import PreconditionFailed
-from app.i18n import N_
+from app.errors import STALE_RECORD, PreconditionFailed
 
-STALE = N_("Someone else changed this record meanwhile (now version %(version)s): "
-           "reload it and make your change again.")
 #: An If-Match that can match no version (not a number): it fails as any other stale one.
 NO_VERSION = -1
 
@@ -32,7 +29,7 @@ def expected_version(if_match: str | None) -> int | None:
 def check_version(expected: int | None, version: int) -> None:
     """Refuse (412) a write that expected another version than the one read; ``None``: no check."""
     if expected is not None and expected != version:
-        raise PreconditionFailed(STALE, version=version)
+        raise PreconditionFailed(STALE_RECORD)
 
 
 def set_etag(response: Response, version: int) -> None:
