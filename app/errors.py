@@ -23,6 +23,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.db import WriterTimeout
 from app.i18n import N_, gettext_for
 
 PROBLEM = "application/problem+json"
@@ -214,7 +215,7 @@ def _translated(error: dict[str, Any], _) -> dict[str, Any]:
 def database_unavailable(exc: BaseException) -> bool:
     """Whether a database error means the database is unavailable for a moment, so that
     the same request may succeed if tried again (rather than a fault of ours)."""
-    if isinstance(exc, PoolTimeout):  # no pooled connection came free in time
+    if isinstance(exc, PoolTimeout | WriterTimeout):  # no pooled connection (or turn to write) came in time
         return True
     if not isinstance(exc, DBAPIError):
         return False
@@ -270,6 +271,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     @app.exception_handler(PoolTimeout)
+    @app.exception_handler(WriterTimeout)
     async def _database(request: Request, exc: Exception):
         # Reached from the handler, the dependencies, and the request session's commit
         # (which runs before the response is sent): a write whose commit failed is
