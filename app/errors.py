@@ -234,8 +234,10 @@ def database_unavailable(exc: BaseException) -> bool:
 
 
 def install(app: FastAPI) -> None:
+    # Plain ``def`` handlers run in a worker thread (Starlette's rule, as for routes): the
+    # error page of an unknown address looks up who is logged in (``app.web.render_error``).
     @app.exception_handler(DomainError)
-    async def _domain(request: Request, exc: DomainError):
+    def _domain(request: Request, exc: DomainError):
         _ = gettext_for(request_language(request))
         errors = [_translated(e, _) for e in exc.extra["errors"]] if "errors" in exc.extra else None
         extra = {k: v for k, v in exc.extra.items() if k != "errors"}
@@ -243,13 +245,13 @@ def install(app: FastAPI) -> None:
                         extra=extra, headers=exc.headers)
 
     @app.exception_handler(StaleDataError)
-    async def _stale(request: Request, exc: StaleDataError):
+    def _stale(request: Request, exc: StaleDataError):
         # A conditional UPDATE (app/versioning.py) matched no row: someone else wrote first.
         _ = gettext_for(request_language(request))
         return _respond(request, 412, _(STALE_RECORD))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError):
+    def _validation(request: Request, exc: RequestValidationError):
         lang = request_language(request)
         errors = validation_errors(exc, lang)
         _ = gettext_for(lang)
@@ -257,7 +259,7 @@ def install(app: FastAPI) -> None:
                         errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException):
+    def _http(request: Request, exc: StarletteHTTPException):
         _ = gettext_for(request_language(request))
         messages = {
             404: N_("Nothing here: check the address."),

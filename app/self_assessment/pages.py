@@ -12,9 +12,10 @@ from app.auth.permissions import require
 from app.cycles.deps import CycleAccess, PageCycle
 from app.db import SessionDep
 from app.etag import expected_version
+from app.i18n import N_
 from app.self_assessment import excel, service
 from app.self_assessment.schemas import EntryPublic, EntryWrite
-from app.web import FormFields, parse_form, redirect, render, run_form
+from app.web import Flash, FormFields, parse_form, redirect, render, run_form
 
 router = APIRouter()
 
@@ -89,7 +90,8 @@ def save_entry(request: Request, session: SessionDep, access: PageCycle, code: s
         entry = service.write_entry(session, access.rights, access.cycle, code, _entry_from_form(form),
                                     expected_version(form.get("version") or None))
         if not as_json:
-            return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}")
+            return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}",
+                            Flash(N_("%(code)s saved."), code=code), request)
         report = service.load_report(session, access.cycle)
         pillars = sections(report)
         return JSONResponse({"version": entry.version, "complete": service.is_complete(report.entries.get(code)),
@@ -123,7 +125,9 @@ def upload_document(request: Request, session: SessionDep, access: PageCycle, co
         doc = service.add_document(session, access.rights, access.cycle, file.filename or "", data)
         entry.evidence[-1].url = service.document_url(doc)
         service.write_entry(session, access.rights, access.cycle, code, entry, current.version)
-        return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}")
+        return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}",
+                        Flash(N_("Document added to the evidence of %(code)s: %(title)s."), code=code, title=name),
+                        request)
 
     return run_form(request, session, upload, _show_on_page(request, session, access, code))
 
@@ -146,7 +150,8 @@ def submit(request: Request, session: SessionDep, access: PageCycle):
 
     def do_submit():
         service.submit(session, access.rights, access.cycle)
-        return redirect(f"/cycles/{access.cycle.id}/self-assessment")
+        return redirect(f"/cycles/{access.cycle.id}/self-assessment",
+                        Flash(N_("Initial report submitted: the review team can now read it.")), request)
 
     return run_form(request, session, do_submit, lambda status, error, _errors: _submit_page(
         request, session, access, status, error))
@@ -156,7 +161,8 @@ def submit(request: Request, session: SessionDep, access: PageCycle):
 def reopen(request: Request, session: SessionDep, access: PageCycle):
     def do_reopen():
         service.reopen(session, access.rights, access.cycle)
-        return redirect(f"/cycles/{access.cycle.id}/self-assessment")
+        return redirect(f"/cycles/{access.cycle.id}/self-assessment",
+                        Flash(N_("Initial report reopened: the host city can change it again.")), request)
 
     return run_form(request, session, do_reopen, _show_on_page(request, session, access))
 

@@ -40,11 +40,14 @@ def test_create_city_page_and_duplicate_refused_with_the_api_message(client, wor
     assert len(session.exec(select(City).where(City.name == "Lumen")).all()) == 1
 
 
-def test_empty_city_form_names_the_fields(client, world, session):
+def test_empty_city_form_names_the_fields_as_their_labels_do(client, world, session):
     csrf = as_coordinator(client, session, world)
     r = client.post("/admin/cities", data={"name": " ", "country": "", "csrf_token": csrf}, headers=HTML)
     assert r.status_code == 422
-    assert "<code>name</code>" in r.text and "<code>country</code>" in r.text
+    assert "<strong>Name</strong>: " in r.text and "<strong>Country</strong>: " in r.text
+    assert "<code>name</code>" not in r.text and "country:" not in r.text
+    french = client.post("/admin/cities?lang=fr", data={"name": " ", "country": "", "csrf_token": csrf}, headers=HTML)
+    assert "<strong>Nom</strong>\u00a0: " in french.text and "<strong>Pays</strong>\u00a0: " in french.text
 
 
 def test_new_person_gets_a_one_time_link_shown_once(client, world, session):
