@@ -9,7 +9,9 @@ from benchmark.scales import CycleRole, Phase
 from app.auth.deps import PageCoordinator, PageUser
 from app.cycles import service
 from app.cycles.deps import CycleAccess, PageCycle, PageCycleChange
+from app.cycles.panels import panels
 from app.cycles.schemas import CycleCreate, CycleUpdate, MemberCreate, PhaseChange
+from app.cycles.transitions import unmet_conditions
 from app.db import SessionDep
 from app.etag import expected_version
 from app.i18n import N_
@@ -63,10 +65,18 @@ def _cycle_page(request, session, access: CycleAccess, status_code=200, **contex
     view = service.view_cycle(session, access.cycle, access.user)
     member_ids = {u.id for _, u in view.members}
     can_edit = access.rights.edit_cycle() is True
+    move_on_to = _step(access, +1)
+    # What a forward move still needs: the button is offered only when nothing blocks it,
+    # or with a reason field to a coordinator who may override every blocking condition.
+    blocked = [(message, params, condition.overridable) for condition, message, params
+               in unmet_conditions(session, access.cycle, access.rights.phase, move_on_to)] if move_on_to else []
+    may_override = bool(blocked) and all(o for *_m, o in blocked) and (
+        access.rights.override_phase_condition() is True)
     return render(
         request, "cycles/cycle.html", status_code=status_code, view=view, phases=list(Phase),
         current=access.rights.phase, roles=list(CycleRole), rights=access.rights, can_edit=can_edit,
-        back_to=_step(access, -1), move_on_to=_step(access, +1),
+        back_to=_step(access, -1), move_on_to=move_on_to, blocked=blocked, may_override=may_override,
+        cycle=access.cycle, panels=panels(session, access),
         candidates=[u for u in list_users(session) if u.id not in member_ids and u.is_active] if can_edit else [],
         cities={c.id: c.name for c in list_cities(session)},
         **context,
@@ -107,10 +117,15 @@ def remove_member(request: Request, session: SessionDep, access: PageCycleChange
 
 @router.post("/cycles/{cycle_id}/phase")
 def change_phase(request: Request, session: SessionDep, access: PageCycleChange,
-                 phase: Annotated[str, Form()] = "", version: Annotated[str, Form()] = ""):
-    return _cycle_form(request, session, access, lambda: service.change_phase(
-        session, access.rights, access.cycle, parse_form(PhaseChange, {"phase": phase}).phase,
-        expected_version(version or None)),
+                 phase: Annotated[str, Form()] = "", version: Annotated[str, Form()] = "",
+                 reason: Annotated[str, Form()] = ""):
+    """``reason``: a coordinator's reason for moving on although a condition is not met."""
+    def move():
+        data = parse_form(PhaseChange, {"phase": phase, "override_reason": reason.strip() or None})
+        service.change_phase(session, access.rights, access.cycle, data.phase, expected_version(version or None),
+                             data.override_reason)
+
+    return _cycle_form(request, session, access, move,
         lambda: Flash(N_("The cycle is now in the phase: %(phase)s."), translate=("phase",),
                       phase=PHASES.get(phase, phase)))
 

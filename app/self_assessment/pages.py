@@ -6,15 +6,17 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from benchmark.indicators import DimensionDef, Indicator, PillarDef
-from benchmark.scales import SelfRating
+from benchmark.scales import Phase, SelfRating
 
 from app.auth.permissions import require
 from app.cycles.deps import CycleAccess, PageCycle
+from app.cycles.panels import register_panel
 from app.db import SessionDep
+from app.errors import field_error
 from app.etag import expected_version
 from app.i18n import N_
 from app.self_assessment import excel, service
-from app.self_assessment.schemas import EntryPublic, EntryWrite
+from app.self_assessment.schemas import EntryPublic, EntryWrite, ReopenRequest
 from app.web import Flash, FormFields, parse_form, redirect, render, run_form
 
 router = APIRouter()
@@ -46,6 +48,7 @@ def sections(report: service.Report) -> list[Section]:
 
 def _page(request, session, access: CycleAccess, status_code=200, **context):
     report = service.readable_report(session, access.rights, access.cycle)
+    context.setdefault("history", service.report_history(session, access.cycle))
     rights = access.rights.seeing(report.status)
     template = ("self_assessment/self_assessment.html" if rights.write_self_assessment()
                 else "self_assessment/self_assessment_read.html")
@@ -64,6 +67,24 @@ def _show_on_page(request, session, access, code: str | None = None):
     """A refused form shown on the report's page, beside the card it came from."""
     return lambda status, error, errors: _page(request, session, access, status, error=error, errors=errors,
                                                error_code=code)
+
+
+def _cycle_panel(session, access: CycleAccess) -> dict:
+    """The report on the cycle page: its state for everyone in the cycle, its progress for
+    those who may read it, and the way in only for those it is open to."""
+    rights = access.rights
+    readable = rights.read_self_assessment() is True
+    progress = None
+    if readable:
+        report = service.load_report(session, access.cycle)
+        total = len(report.iset.indicators)
+        progress = (total - len(report.missing()), total)
+    return {"phase": Phase.SELF_ASSESSMENT, "submitted": rights.report_submitted, "readable": readable,
+            "writable": rights.write_self_assessment() is True, "progress": progress,
+            "history": service.report_history(session, access.cycle)}
+
+
+register_panel(Phase.SELF_ASSESSMENT.order, "self_assessment/cycle_panel.html", _cycle_panel)
 
 
 @router.get("/cycles/{cycle_id}/self-assessment")
@@ -158,9 +179,13 @@ def submit(request: Request, session: SessionDep, access: PageCycle):
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/reopen")
-def reopen(request: Request, session: SessionDep, access: PageCycle):
+def reopen(request: Request, session: SessionDep, access: PageCycle, form: FormFields):
     def do_reopen():
-        service.reopen(session, access.rights, access.cycle)
+        reason = parse_form(ReopenRequest, {"reason": form.get("reason") or ""}).reason
+        require(access.rights.reopen_self_assessment())  # a refusal first, not the missing reason
+        if not reason:
+            raise field_error(["reason"], N_("Say why: the host officer will read it."))
+        service.reopen(session, access.rights, access.cycle, reason)
         return redirect(f"/cycles/{access.cycle.id}/self-assessment",
                         Flash(N_("Initial report reopened: the host city can change it again.")), request)
 

@@ -93,12 +93,27 @@ def test_coordinator_reopens_from_the_report_page(client, world, session):
     submit_report(session, world.cycle)
     browser_login(client, session, world.people["coordinator"])
     html = client.get(page(world), headers=HTML).text
-    assert "Reopen for the host city" in html
-    r = client.post(page(world, "/reopen"), data={"csrf_token": csrf_of(client, page(world))}, follow_redirects=False)
+    assert "Reopen for the host city" in html and "<details class=\"confirm\">" in html
+    csrf = csrf_of(client, page(world))
+    silent = client.post(page(world, "/reopen"), data={"csrf_token": csrf, "reason": "  "}, headers=HTML)
+    assert silent.status_code == 422
+    assert "<strong>Reason</strong>: Say why: the host officer will read it." in silent.text
+    session.expire_all()
+    assert session.get(SelfAssessment, world.cycle.id).status == "submitted"
+    r = client.post(page(world, "/reopen"), data={"csrf_token": csrf, "reason": "GG-AMB-1 <b>needs</b> sources."},
+                    follow_redirects=False)
     assert r.status_code == 303
+    assert "Initial report reopened: the host city can change it again." in client.get(page(world), headers=HTML).text
     session.expire_all()
     header = session.get(SelfAssessment, world.cycle.id)
-    assert header is None or header.status == "draft"
+    assert header.status == "draft" and header.reopen_reason == "GG-AMB-1 <b>needs</b> sources."
+    browser_login(client, session, world.people["host_officer"])
+    officer = client.get(page(world) + "?lang=fr", headers=HTML).text
+    coordinator = world.people["coordinator"].full_name
+    assert "Rouvert le" in officer and f"par {coordinator}." in officer
+    assert "Motif\u00a0: GG-AMB-1 &lt;b&gt;needs&lt;/b&gt; sources." in officer
+    cycle = client.get(f"/cycles/{world.cycle.id}?lang=en", headers=HTML).text
+    assert "Reason: GG-AMB-1 &lt;b&gt;needs&lt;/b&gt; sources." in cycle
 
 
 def test_import_on_the_page_lists_problems_with_cells(client, world, session):
