@@ -12,9 +12,9 @@ from app.auth.permissions import require
 from app.cycles.deps import CycleAccess, PageCycle
 from app.cycles.panels import register_panel
 from app.db import SessionDep
-from app.errors import field_error
+from app.errors import field_error, request_language
 from app.etag import expected_version
-from app.i18n import N_
+from app.i18n import N_, gettext_for
 from app.self_assessment import excel, service
 from app.self_assessment.schemas import EntryPublic, EntryWrite, ReopenRequest
 from app.web import Flash, FormFields, parse_form, redirect, render, run_form
@@ -121,10 +121,31 @@ def save_entry(request: Request, session: SessionDep, access: PageCycle, code: s
 
     def refused(status, error, errors):
         if as_json:
-            return JSONResponse({"detail": error, "errors": errors}, status_code=status)
+            body: dict = {"detail": error, "errors": errors}
+            if status == 412:  # out of date: show what is saved now, by whom and when, beside the user's text
+                body.update(_saved_now(request, session, access, code))
+            return JSONResponse(body, status_code=status)
         return _page(request, session, access, status, error=error, errors=errors, error_code=code)
 
     return run_form(request, session, save, refused)
+
+
+def _saved_now(request: Request, session, access: CycleAccess, code: str) -> dict:
+    saved = service.saved_entry(session, access.cycle, code)
+    _ = gettext_for(request_language(request))
+    when = "{time}"  # the page's script puts the time there, in the browser's time zone (``saved_at``)
+    if saved.updated_by_id == access.user.id:
+        detail = _(N_("You saved this indicator at %(time)s in another tab or window; what is saved there is "
+                      "shown below. Your text here is kept: choose which to keep."), time=when)
+    else:
+        detail = _(N_("%(name)s saved this indicator at %(time)s; what they saved is shown below. Your text "
+                      "here is kept: choose which to keep."), name=saved.updated_by or "?", time=when)
+    e = saved.entry
+    return {"detail": detail, "saved_at": saved.updated_at.isoformat() if saved.updated_at else None, "current": {
+        "version": e.version, "self_rating": e.self_rating.value if e.self_rating else "",
+        "description": e.description,
+        "evidence": service.format_lines([x.model_dump() for x in e.evidence], service.EVIDENCE_KEYS),
+        "responsible": service.format_lines([x.model_dump() for x in e.responsible], service.RESPONSIBLE_KEYS)}}
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/entries/{code}/document")

@@ -220,6 +220,28 @@ def write_entry(session: Session, rights: CycleRights, cycle: Cycle, code: str, 
     return entry_public(code, written)
 
 
+@dataclass
+class SavedEntry:
+    """An entry as it is now, with who saved it last and when: what a writer whose copy
+    is out of date is shown beside their own text."""
+
+    entry: EntryPublic
+    updated_at: datetime | None
+    updated_by: str | None
+    updated_by_id: int | None
+
+
+def saved_entry(session: Session, cycle: Cycle, code: str) -> SavedEntry:
+    row = session.exec(select(SelfAssessmentEntry, User.full_name)
+                       .outerjoin(User, col(User.id) == SelfAssessmentEntry.updated_by)
+                       .where(SelfAssessmentEntry.cycle_id == cycle.id,
+                              SelfAssessmentEntry.indicator_code == code)).first()
+    if row is None:
+        return SavedEntry(entry_public(code, None), None, None, None)
+    entry, name = row
+    return SavedEntry(entry_public(code, entry), entry.updated_at, name, entry.updated_by)
+
+
 class _EntryValues(TypedDict):
     """What a write sets in an entry, besides its version."""
 

@@ -43,7 +43,7 @@ def test_autosave_answers_json_with_progress_and_refuses_a_stale_version(client,
     assert entry.responsible == [{"name": "Hélène Marchetti", "role": "Deputy mayor", "department": "Cabinet"}]
     stale = client.post(page(world, "/entries/GG-AMB-1"), data={**form, "description": "Other"},
                         headers={"Accept": "application/json"})
-    assert stale.status_code == 412 and "reload" in stale.json()["detail"]
+    assert stale.status_code == 412 and "in another tab or window" in stale.json()["detail"]
     bad = client.post(page(world, "/entries/GG-AMB-1"), data={**form, "version": "1", "evidence": "Plan | ftp://x"},
                       headers={"Accept": "application/json"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["evidence", 0, "url"]
@@ -185,3 +185,20 @@ def test_a_peer_posting_the_submit_form_learns_nothing_of_the_report(client, wor
     assert "Only the host city&#39;s officer writes the initial report." in r.text
     header = session.get(SelfAssessment, world.cycle.id)
     assert header is None or header.status == "draft"
+
+
+def test_an_out_of_date_autosave_says_who_saved_what_without_a_version_number(client, world, session):
+    browser_login(client, session, world.people["host_officer"])
+    csrf = csrf_of(client, page(world))
+    save = page(world, "/entries/GG-AMB-1")
+    first = client.post(save, data={"csrf_token": csrf, "version": "0", "self_rating": "at",
+                                    "description": "Saved in the first tab."}, headers={"Accept": "application/json"})
+    assert first.status_code == 200
+    stale = client.post(save + "?lang=fr", data={"csrf_token": csrf, "version": "0", "description": "Second tab."},
+                        headers={"Accept": "application/json"})
+    assert stale.status_code == 412
+    body = stale.json()
+    assert body["detail"].startswith("Vous avez enregistré cet indicateur le {time} dans un autre onglet")
+    assert not re.search(r"version \d", body["detail"]) and body["saved_at"]
+    assert body["current"] == {"version": 1, "self_rating": "at", "description": "Saved in the first tab.",
+                               "evidence": "", "responsible": ""}
