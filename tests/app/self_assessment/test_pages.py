@@ -108,6 +108,26 @@ def test_import_on_the_page_lists_problems_with_cells(client, world, session):
     assert r.status_code == 422 and "The file is not an .xlsx workbook." in r.text
 
 
+def test_import_on_the_page_says_what_was_updated_and_what_was_skipped(client, world, session):
+    import io
+
+    from openpyxl import load_workbook
+
+    browser_login(client, session, world.people["host_officer"])
+    wb = load_workbook(io.BytesIO(client.get(f"/api/v1/cycles/{world.cycle.id}/self-assessment.xlsx").content))
+    wb["Self-assessment"]["F2"] = "Typed in Excel."
+    out = io.BytesIO()
+    wb.save(out)
+    for lang, notice in (("en", "Workbook imported: 1 indicators updated, 72 unchanged rows skipped (what is "
+                                "online was kept)."),
+                         ("fr", "Classeur importé\u00a0: 0 indicateur(s) mis à jour, 73 ligne(s) inchangée(s) "
+                                "ignorée(s) (ce qui est en ligne a été gardé).")):
+        r = client.post(page(world, f"/import?lang={lang}"), data={"csrf_token": csrf_of(client, page(world))},
+                        files={"file": ("r.xlsx", out.getvalue(), "application/octet-stream")}, headers=HTML)
+        assert r.status_code == 200 and notice in html.unescape(r.text)
+    assert session.exec(select(SelfAssessmentEntry)).one().description == "Typed in Excel."
+
+
 def all_codes_of_set(session, world):
     from app.indicators.service import get_set
 
