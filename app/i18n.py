@@ -7,6 +7,8 @@ with :func:`N_` (extracted, translated when shown), in templates with ``_()``.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -39,13 +41,32 @@ def translations(lang: str) -> gettext.NullTranslations:
     return Translations(buf)
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """A message id and its parameters, given as a parameter of another message: translated
+    with it, in the same language (such as a field's name or a rating inside a problem's
+    message). A tuple of phrases as a parameter reads as the phrases one after the other,
+    separated by a space."""
+
+    msgid: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
 def gettext_for(lang: str):
-    """``_`` for one language: ``_("Hello %(name)s", name="x")`` formats after translating."""
+    """``_`` for one language: ``_("Hello %(name)s", name="x")`` formats after translating;
+    :class:`Phrase` parameters are translated too."""
     trans = translations(lang)
 
     def _(message: str, **params) -> str:
         text = trans.gettext(message)
-        return text % params if params else text
+        return text % {k: resolve(v) for k, v in params.items()} if params else text
+
+    def resolve(value):
+        if isinstance(value, Phrase):
+            return _(value.msgid, **value.params)
+        if isinstance(value, tuple) and value and all(isinstance(v, Phrase) for v in value):
+            return " ".join(resolve(v) for v in value)
+        return value
 
     return _
 

@@ -76,5 +76,8 @@ def export_workbook(request: Request, access: ReaderCycle, session: SessionDep):
 
 @router.post("/cycles/{cycle_id}/self-assessment.xlsx")
 def import_workbook(access: ApiCycle, session: SessionDep, file: Annotated[UploadFile, File()]):
+    """``{"updated", "skipped"}``: the contract's ``updated`` (entries written), and the rows
+    that had nothing to write (as exported, or already what is online)."""
     data = file.file.read(excel.WORKBOOK_MAX_BYTES + 1)
-    return {"updated": excel.import_workbook(session, access.rights, access.cycle, data)}
+    imported = excel.import_workbook(session, access.rights, access.cycle, data)
+    return {"updated": imported.updated, "skipped": imported.skipped}

@@ -1,6 +1,7 @@
 """The officer's pages for the initial report; the read-only report for its readers."""
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -15,6 +16,7 @@ from app.db import SessionDep
 from app.errors import field_error, request_language
 from app.etag import expected_version
 from app.i18n import N_, gettext_for
+from app.people.tables import City
 from app.self_assessment import excel, service
 from app.self_assessment.schemas import EntryPublic, EntryWrite, ReopenRequest
 from app.web import Flash, FormFields, parse_form, redirect, render, run_form
@@ -46,13 +48,45 @@ def sections(report: service.Report) -> list[Section]:
     return out
 
 
+#: The self-ratings in the order the read view's summary shows them; "none": not yet rated.
+RATING_KEYS = [*(r.value for r in SelfRating), "none"]
+
+
+def rating_counts(items: list[tuple[Indicator, EntryPublic]]) -> dict[str, int]:
+    """How many of ``items`` have each self-rating, by :data:`RATING_KEYS`."""
+    counts = dict.fromkeys(RATING_KEYS, 0)
+    for _ind, entry in items:
+        counts[entry.self_rating.value if entry.self_rating else "none"] += 1
+    return counts
+
+
+def is_document(url: str) -> bool:
+    """Evidence uploaded to this service (served by its document endpoint), not a link elsewhere."""
+    return service.DOCUMENT_URL.match(url) is not None
+
+
+def link_host(url: str) -> str:
+    """The site a link goes to, as its reader sees it first (``www.`` left out)."""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
 def _page(request, session, access: CycleAccess, status_code=200, **context):
+    """The officer's editing page while she may write the report (with the progress); for
+    everyone else, and for her once it is submitted, the read view: the self-ratings
+    summed up per pillar and dimension, then the whole report, print-friendly."""
     report = service.readable_report(session, access.rights, access.cycle)
     context.setdefault("history", service.report_history(session, access.cycle))
     rights = access.rights.seeing(report.status)
-    template = ("self_assessment/self_assessment.html" if rights.write_self_assessment()
-                else "self_assessment/self_assessment_read.html")
-    return render(request, template,
+    editing = rights.write_self_assessment() is True
+    if editing:
+        template = "self_assessment/self_assessment.html"
+    else:
+        template = "self_assessment/self_assessment_read.html"
+        city = session.get(City, access.cycle.host_city_id)
+        context.update(city=city.name if city else "", rating_keys=RATING_KEYS, rating_counts=rating_counts,
+                       is_document=is_document, link_host=link_host)
+    return render(request, template, editing=editing,
                   status_code=status_code, cycle=access.cycle, report=report, sections=sections(report),
                   missing=report.missing(), ratings=[r.value for r in SelfRating], rights=rights,
                   can_reopen=rights.reopen_self_assessment() is True,

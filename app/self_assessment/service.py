@@ -115,6 +115,15 @@ def entry_public(code: str, entry: SelfAssessmentEntry | None) -> EntryPublic:
         responsible=[Responsible.model_construct(**r) for r in entry.responsible], version=entry.version)
 
 
+def entry_content(entry: EntryPublic | EntryWrite) -> tuple:
+    """What an officer writes in an entry (self-rating, description, evidence, people) as
+    plain values, equal for equal content whichever side it comes from (a stored entry
+    through :func:`entry_public`, or a form's or a workbook's :class:`EntryWrite`)."""
+    return (entry.self_rating.value if entry.self_rating else None, entry.description,
+            tuple((e.title, e.url) for e in entry.evidence),
+            tuple((r.name, r.role, r.department) for r in entry.responsible))
+
+
 def load_report(session: Session, cycle: Cycle) -> Report:
     """The whole report in two queries."""
     header = session.get(SelfAssessment, cycle.id)

@@ -151,3 +151,19 @@ def test_a_second_tab_is_told_who_saved_and_keeps_its_text_until_it_chooses(page
     expect(card.locator("[data-status]")).to_contain_text("Saved", timeout=10_000)
     assert entry_of(browser_db, cycle, "GG-AMB-1").description == "Written in the second tab."
     other.close()
+
+
+def test_the_read_view_fits_a_phone_its_summary_scrolling_in_its_own_box(page: Page, people, cycle):
+    """At 390 px the page never scrolls sideways: the summary's table does, inside its box;
+    a cell leads to its dimension's indicators."""
+    log_in(page, people.coordinator.email, people.password)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"/cycles/{cycle.id}/self-assessment")
+    expect(page.locator("a[data-cell='GG-AMB']")).to_contain_text("5 at")
+    expect(page.locator("a[data-cell='GG-AMB']")).to_contain_text("1 not rated")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    client_width, scroll_width = page.evaluate(
+        "(() => { const b = document.querySelector('.heatmap-box'); return [b.clientWidth, b.scrollWidth]; })()")
+    assert client_width < 390 < scroll_width  # the table scrolls, inside its box
+    page.locator("a[data-cell='WP-IMP']").click()
+    expect(page.locator("h3#WP-IMP")).to_be_in_viewport()
