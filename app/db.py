@@ -23,6 +23,15 @@ SQLITE_BUSY_SECONDS = 30
 CONNECT_TIMEOUT_SECONDS = 5
 
 
+class MigrationRefused(Exception):
+    """A migration that cannot run on this database's data as it is: ``lines`` say why and
+    what to do (nothing was changed). The command line prints them and stops."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
 class WriterTimeout(Exception):
     """A writing request waited longer than ``SQLITE_BUSY_SECONDS`` for its turn (answered 503)."""
 

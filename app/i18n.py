@@ -9,11 +9,13 @@ from __future__ import annotations
 import gettext
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
 from babel.core import negotiate_locale
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -26,6 +28,27 @@ LANG_COOKIE = "inti_lang"
 def N_(message: str) -> str:
     """Mark a message for extraction; it is translated where it is shown."""
     return message
+
+
+class Msgid(str):
+    """A message's parameter that is itself a message id (a phase's label, say): ``_``
+    translates it with the message, so that a service can name it before the language
+    is known. Plain strings stay as they are (names, e-mails)."""
+
+
+def date_text(value: date, lang: str) -> str:
+    """A date as written in ``lang``: ``March 1, 2027``, ``1 mars 2027``."""
+    return format_date(value, format="long", locale=lang)
+
+
+def _localized(value: object, lang: str, trans: gettext.NullTranslations) -> object:
+    """A message's parameter as the reader of ``lang`` reads it: a :class:`Msgid`
+    translated, a date written out (:func:`date_text`)."""
+    if isinstance(value, Msgid):
+        return trans.gettext(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return date_text(value, lang)
+    return value
 
 
 @lru_cache
@@ -54,7 +77,7 @@ class Phrase:
 
 def gettext_for(lang: str):
     """``_`` for one language: ``_("Hello %(name)s", name="x")`` formats after translating;
-    :class:`Phrase` parameters are translated too."""
+    :class:`Phrase` parameters are translated too, and so are a :class:`Msgid` or a date."""
     trans = translations(lang)
 
     def _(message: str, **params) -> str:
@@ -66,7 +89,7 @@ def gettext_for(lang: str):
             return _(value.msgid, **value.params)
         if isinstance(value, tuple) and value and all(isinstance(v, Phrase) for v in value):
             return " ".join(resolve(v) for v in value)
-        return value
+        return _localized(value, lang, trans)
 
     return _
 

@@ -2,9 +2,7 @@
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from babel.dates import format_date
-
-from app.i18n import N_
+from app.i18n import N_, date_text
 
 PHASES = {
     "self_assessment": N_("Self-assessment"),
@@ -54,8 +52,11 @@ def field_label(loc: Sequence[str | int], _: Callable[..., str]) -> str | None:
     if not loc or not isinstance(loc[0], str):
         return None
     name = loc[0]
-    if name.startswith("deadline_") and name.removeprefix("deadline_") in PHASES:
-        return _(N_("Deadline: %(phase)s"), phase=_(PHASES[name.removeprefix("deadline_")]))
+    # A phase's deadline: the page's field ``deadline_<phase>``, the API's ``deadlines.<phase>``.
+    phase = name.removeprefix("deadline_") if name.startswith("deadline_") else (
+        loc[1] if name == "deadlines" and len(loc) > 1 else None)
+    if phase in PHASES:
+        return _(N_("Deadline: %(phase)s"), phase=_(PHASES[str(phase)]))
     if name not in FIELDS:
         return None
     label = _(FIELDS[name])
@@ -74,4 +75,4 @@ STATUS_PHRASES = [  # HTTP reasons used as problem titles
 
 
 def date_label(value: date, lang: str) -> str:
-    return format_date(value, format="long", locale=lang)
+    return date_text(value, lang)

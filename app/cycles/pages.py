@@ -29,9 +29,9 @@ def my_cycles(request: Request, session: SessionDep, user: PageUser):
     return render(request, "cycles/my_cycles.html", cycles=service.visible_cycles(session, user), phases=list(Phase))
 
 
-def _new_cycle_page(request, session, status_code=200, **context):
+def _new_cycle_page(request, session, status_code=200, form=None, **context):
     return render(request, "cycles/cycle_new.html", status_code=status_code, cities=list_cities(session),
-                  phases=list(Phase), **context)
+                  phases=list(Phase), form=form or {}, cycle_form=form or {}, **context)
 
 
 @router.get("/admin/cycles/new")
@@ -61,7 +61,9 @@ def _step(access: CycleAccess, offset: int) -> Phase | None:
     return phases[index] if access.rights.change_phase(phases[index]) is True else None
 
 
-def _cycle_page(request, session, access: CycleAccess, status_code=200, **context):
+def _cycle_page(request, session, access: CycleAccess, status_code=200, typed=None, **context):
+    """The cycle's page; ``typed``: what was typed in its "Title and deadlines" form, shown
+    again when that form was refused (otherwise the form shows what is stored)."""
     view = service.view_cycle(session, access.cycle, access.user)
     member_ids = {u.id for _, u in view.members}
     can_edit = access.rights.edit_cycle() is True
@@ -79,6 +81,7 @@ def _cycle_page(request, session, access: CycleAccess, status_code=200, **contex
         cycle=access.cycle, panels=panels(session, access),
         candidates=[u for u in list_users(session) if u.id not in member_ids and u.is_active] if can_edit else [],
         cities={c.id: c.name for c in list_cities(session)},
+        cycle_form=typed or {f"deadline_{p.value}": due.isoformat() for p, due in view.deadlines.items()},
         **context,
     )
 
@@ -88,15 +91,15 @@ def cycle_page(request: Request, session: SessionDep, access: PageCycle):
     return _cycle_page(request, session, access)
 
 
-def _cycle_form(request, session, access: CycleAccess, action, done: Callable[[], Flash]):
+def _cycle_form(request, session, access: CycleAccess, action, done: Callable[[], Flash], typed=None):
     """Run a cycle form's service call, then back to the cycle saying ``done()``; a refusal
-    is shown there."""
+    is shown there (with ``typed``, the fields as typed, for the title and deadlines)."""
     def run():
         action()
         return redirect(f"/cycles/{access.cycle.id}", done(), request)
 
     return run_form(request, session, run, lambda status, error, errors: _cycle_page(
-        request, session, access, status, error=error, errors=errors))
+        request, session, access, status, typed=typed, error=error, errors=errors))
 
 
 @router.post("/cycles/{cycle_id}/members")
@@ -136,7 +139,8 @@ def edit_cycle(request: Request, session: SessionDep, access: PageCycleChange, f
     return _cycle_form(request, session, access, lambda: service.update_cycle(
         session, access.rights, access.cycle,
         parse_form(CycleUpdate, {"title": form.get("title", ""), "deadlines": deadlines}),
-        expected_version(form.get("version") or None)), lambda: Flash(N_("Title and deadlines saved.")))
+        expected_version(form.get("version") or None)), lambda: Flash(N_("Title and deadlines saved.")),
+        typed={k: v for k, v in form.items() if k == "title" or k.startswith("deadline_")})
 
 
 def _name(session, user_id: int | None) -> str:
