@@ -43,7 +43,7 @@ def test_autosave_answers_json_with_progress_and_refuses_a_stale_version(client,
     assert entry.responsible == [{"name": "Hélène Marchetti", "role": "Deputy mayor", "department": "Cabinet"}]
     stale = client.post(page(world, "/entries/GG-AMB-1"), data={**form, "description": "Other"},
                         headers={"Accept": "application/json"})
-    assert stale.status_code == 412 and "reload" in stale.json()["detail"]
+    assert stale.status_code == 412 and "in another tab or window" in stale.json()["detail"]
     bad = client.post(page(world, "/entries/GG-AMB-1"), data={**form, "version": "1", "evidence": "Plan | ftp://x"},
                       headers={"Accept": "application/json"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["evidence", 0, "url"]
@@ -93,12 +93,27 @@ def test_coordinator_reopens_from_the_report_page(client, world, session):
     submit_report(session, world.cycle)
     browser_login(client, session, world.people["coordinator"])
     html = client.get(page(world), headers=HTML).text
-    assert "Reopen for the host city" in html
-    r = client.post(page(world, "/reopen"), data={"csrf_token": csrf_of(client, page(world))}, follow_redirects=False)
+    assert "Reopen for the host city" in html and "<details class=\"confirm\">" in html
+    csrf = csrf_of(client, page(world))
+    silent = client.post(page(world, "/reopen"), data={"csrf_token": csrf, "reason": "  "}, headers=HTML)
+    assert silent.status_code == 422
+    assert "<strong>Reason</strong>: Say why: the host officer will read it." in silent.text
+    session.expire_all()
+    assert session.get(SelfAssessment, world.cycle.id).status == "submitted"
+    r = client.post(page(world, "/reopen"), data={"csrf_token": csrf, "reason": "GG-AMB-1 <b>needs</b> sources."},
+                    follow_redirects=False)
     assert r.status_code == 303
+    assert "Initial report reopened: the host city can change it again." in client.get(page(world), headers=HTML).text
     session.expire_all()
     header = session.get(SelfAssessment, world.cycle.id)
-    assert header is None or header.status == "draft"
+    assert header.status == "draft" and header.reopen_reason == "GG-AMB-1 <b>needs</b> sources."
+    browser_login(client, session, world.people["host_officer"])
+    officer = client.get(page(world) + "?lang=fr", headers=HTML).text
+    coordinator = world.people["coordinator"].full_name
+    assert "Rouvert le" in officer and f"par {coordinator}." in officer
+    assert "Motif\u00a0: GG-AMB-1 &lt;b&gt;needs&lt;/b&gt; sources." in officer
+    cycle = client.get(f"/cycles/{world.cycle.id}?lang=en", headers=HTML).text
+    assert "Reason: GG-AMB-1 &lt;b&gt;needs&lt;/b&gt; sources." in cycle
 
 
 def test_import_on_the_page_lists_problems_with_cells(client, world, session):
@@ -334,3 +349,20 @@ def test_the_read_view_in_french_has_no_english_word(client, world, session):
     visible = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)))
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", visible)}
     assert not words & ENGLISH, sorted(words & ENGLISH)
+
+
+def test_an_out_of_date_autosave_says_who_saved_what_without_a_version_number(client, world, session):
+    browser_login(client, session, world.people["host_officer"])
+    csrf = csrf_of(client, page(world))
+    save = page(world, "/entries/GG-AMB-1")
+    first = client.post(save, data={"csrf_token": csrf, "version": "0", "self_rating": "at",
+                                    "description": "Saved in the first tab."}, headers={"Accept": "application/json"})
+    assert first.status_code == 200
+    stale = client.post(save + "?lang=fr", data={"csrf_token": csrf, "version": "0", "description": "Second tab."},
+                        headers={"Accept": "application/json"})
+    assert stale.status_code == 412
+    body = stale.json()
+    assert body["detail"].startswith("Vous avez enregistré cet indicateur le {time} dans un autre onglet")
+    assert not re.search(r"version \d", body["detail"]) and body["saved_at"]
+    assert body["current"] == {"version": 1, "self_rating": "at", "description": "Saved in the first tab.",
+                               "evidence": "", "responsible": ""}
