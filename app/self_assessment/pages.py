@@ -129,7 +129,11 @@ def _next_steps(session, user, views, _) -> dict[int, list[tuple[str, str]]]:
     mine = [v.cycle for v in views if v.my_role == CycleRole.HOST_OFFICER and v.cycle.phase == Phase.SELF_ASSESSMENT]
     out = {}
     for cycle, (done, total, submitted) in service.progress_of(session, mine).items():
-        if not submitted:
+        if submitted:
+            continue
+        if done == total:
+            out[cycle] = [(_(N_("Check and submit my report")), f"/cycles/{cycle}/self-assessment/submit")]
+        else:
             out[cycle] = [(_(N_("Continue my report — %(done)s of %(total)s"), done=done, total=total),
                            f"/cycles/{cycle}/self-assessment")]
     return out

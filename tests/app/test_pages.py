@@ -176,6 +176,10 @@ def test_my_cycles_offers_the_officer_her_report_with_its_progress_until_submitt
             "Continuer mon rapport — 2 sur 73</a>") in html
     browser_login(client, session, world.people["peer"])
     assert "next-step" not in client.get("/", headers=HTML).text
+    fill_report(session, world.cycle)
+    browser_login(client, session, world.people["host_officer"])
+    html = client.get("/?lang=en", headers=HTML).text
+    assert f'href="/cycles/{world.cycle.id}/self-assessment/submit">Check and submit my report</a>' in html
     submit_report(session, world.cycle)
     browser_login(client, session, world.people["host_officer"])
     assert "next-step" not in client.get("/", headers=HTML).text
