@@ -39,7 +39,7 @@ def test_search_finds_people_by_name_email_or_city_ignoring_case_and_accents(cli
                          ("castelverde", ["Giulia Peer"])]:
         page = client.get("/admin/people", params={"q": query}, headers=HTML).text
         assert names_listed(page) == found, query
-        assert f"{len(found)} of 5 people match" in page
+        assert f"Matching &#34;{query}&#34;: {len(found)} of 5." in page
         assert f'name="q" value="{query}"' in page  # kept in the box
     nobody = client.get("/admin/people?q=zzz", headers=HTML).text
     assert names_listed(nobody) == [] and 'Nobody matches "zzz".' in nobody.replace("&#34;", '"')
