@@ -21,6 +21,11 @@ RATINGS = {
     "at": N_("at the benchmark"),
     "above": N_("above the benchmark"),
 }
+#: The interface languages by code, as a sentence names them ("in French").
+LANGUAGE_NAMES = {
+    "fr": N_("French"),
+    "en": N_("English"),
+}
 #: Form fields by name, as their labels call them: an error names the field so, never by its
 #: internal name. A field missing here is not named (the message is shown beside it).
 FIELDS = {

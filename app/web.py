@@ -170,12 +170,19 @@ def _set_flash_cookie(request: Request, response: Response, value: str, max_age:
         FLASH_COOKIE, value, secure=cookie_secure(request.url.scheme, request.app.state.settings), max_age=max_age)))
 
 
+def pending_flash(request: Request) -> Flash | None:
+    """The message a form that worked left for this page, if any (``render`` shows it); a
+    page may read its parameters too, as the login page reads the e-mail of a password
+    just set."""
+    return Flash.opened(_secret_key(request), request.cookies.get(FLASH_COOKIE))
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """The page ``template`` in the request's language, with the message a form that
     worked left for it (``redirect(flash=...)``), shown once."""
     lang = request_language(request)
     _ = gettext_for(lang)
-    flash = Flash.opened(_secret_key(request), request.cookies.get(FLASH_COOKIE))
+    flash = pending_flash(request)
     html = env.get_template(template).render(
         request=request,
         _=_,

@@ -21,7 +21,9 @@ class LoginRequired(Unauthorized):
     """A page asked for while logged out: browsers are sent to the login page."""
 
 
-def _adopt_language(request: Request, user: User) -> None:
+def adopt_language(request: Request, user: User) -> None:
+    """Speak ``user``'s language (their profile's), unless this browser chose one with the
+    language switch."""
     if user.language and not getattr(request.state, "lang_explicit", False):
         request.state.lang = user.language
 
@@ -31,7 +33,7 @@ def api_user(request: Request, session: SessionDep, token: Annotated[str | None,
     if user is None:
         raise Unauthorized(N_("Log in first: send a valid bearer token."),
                            headers={"WWW-Authenticate": "Bearer"})
-    _adopt_language(request, user)
+    adopt_language(request, user)
     request.state.user = user
     return user
 
@@ -39,7 +41,7 @@ def api_user(request: Request, session: SessionDep, token: Annotated[str | None,
 def optional_page_user(request: Request, session: SessionDep) -> User | None:
     user = user_for_token(session, request.cookies.get(SESSION_COOKIE), WEB)
     if user is not None:
-        _adopt_language(request, user)
+        adopt_language(request, user)
     request.state.user = user
     return user
 

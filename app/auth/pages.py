@@ -6,14 +6,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.auth.api import client_of
-from app.auth.deps import SESSION_COOKIE, optional_page_user
+from app.auth.deps import SESSION_COOKIE, adopt_language, optional_page_user
 from app.auth.service import INVITE, WEB, authenticate, issue_token, revoke_token, user_for_token
 from app.cookies import cookie_header, cookie_secure
 from app.db import SessionDep
+from app.errors import request_language
 from app.i18n import LANG_COOKIE, LANGUAGES, N_
 from app.people import service as people
 from app.settings import SettingsDep
-from app.web import Flash, redirect, render, run_form, safe_next
+from app.web import Flash, pending_flash, redirect, render, run_form, safe_next
 
 router = APIRouter()
 
@@ -23,11 +24,24 @@ def _session_cookie(response: RedirectResponse, request: Request, value: str, ma
         SESSION_COOKIE, value, secure=cookie_secure(request.url.scheme, request.app.state.settings), max_age=max_age)))
 
 
+#: The flash after a password is set on the welcome page. It carries the person's e-mail
+#: and the welcome page's language, for the login page to fill in the one and speak the
+#: other: in the flash's signed cookie rather than the address, so that the e-mail shows in
+#: no address bar, history or access log, and no link made elsewhere can fill it in.
+PASSWORD_SET = N_("Password set: log in with it.")
+
+
 @router.get("/login")
 def login_page(request: Request, session: SessionDep, next: str = "/"):
     if optional_page_user(request, session) is not None:
         return redirect(safe_next(next))
-    return render(request, "auth/login.html", next=safe_next(next), email="")
+    email = ""
+    flash = pending_flash(request)
+    if flash is not None and flash.message == PASSWORD_SET:
+        email = str(flash.params.get("email", ""))
+        if flash.params.get("lang") in LANGUAGES and not getattr(request.state, "lang_explicit", False):
+            request.state.lang = flash.params["lang"]
+    return render(request, "auth/login.html", next=safe_next(next), email=email)
 
 
 @router.post("/login")
@@ -55,9 +69,19 @@ def logout(request: Request, session: SessionDep):
     return response
 
 
+def _invited(request: Request, session, token: str):
+    """The person a one-time link is for (``None`` if it does not work), whose language the
+    welcome page then speaks: the one the coordinator chose for them, unless this browser
+    chose another with the language switch."""
+    invited = user_for_token(session, token, INVITE)
+    if invited is not None:
+        adopt_language(request, invited)
+    return invited
+
+
 @router.get("/welcome/{token}")
 def welcome_page(request: Request, session: SessionDep, token: str):
-    invited = user_for_token(session, token, INVITE)
+    invited = _invited(request, session, token)
     return render(request, "auth/welcome.html", invited=invited, token=token,
                   status_code=200 if invited else 404)
 
@@ -65,12 +89,15 @@ def welcome_page(request: Request, session: SessionDep, token: str):
 @router.post("/welcome/{token}")
 def welcome(request: Request, session: SessionDep, token: str,
             password: Annotated[str, Form()] = "", password_again: Annotated[str, Form()] = ""):
+    """The password chosen, on to the login page, which says so and has the e-mail filled in."""
+    _invited(request, session, token)
+
     def accept():
-        people.accept_invitation(session, token, password, password_again)
-        return redirect("/login")
+        user = people.accept_invitation(session, token, password, password_again)
+        return redirect("/login", Flash(PASSWORD_SET, email=user.email, lang=request_language(request)), request)
 
     return run_form(request, session, accept, lambda status, error, errors: render(
-        request, "auth/welcome.html", invited=user_for_token(session, token, INVITE), token=token,
+        request, "auth/welcome.html", invited=_invited(request, session, token), token=token,
         error=error, errors=errors, status_code=status))
 
 

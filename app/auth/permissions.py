@@ -63,6 +63,26 @@ def can_view_user(user: User, other_id: int) -> bool:
 
 
 COORDINATOR_ONLY = Refusal(403, N_("Only a coordinator may do this."))
+NOT_ONESELF = Refusal(409, N_("Not for your own account: ask another coordinator."))
+DEACTIVATED = Refusal(409, N_("This account is deactivated: reactivate it first."))
+
+
+def can_deactivate(actor: User, person: User) -> Answer:
+    """A coordinator ends someone else's access; never their own (they would lock
+    themselves out, perhaps the network's last coordinator)."""
+    if not actor.is_coordinator:
+        return COORDINATOR_ONLY
+    return NOT_ONESELF if actor.id == person.id else True
+
+
+def can_issue_link(actor: User, person: User) -> Answer:
+    """A one-time link (it ends the previous one) is for someone else who is active: a
+    coordinator is logged in already, and a deactivated person could not log in with it."""
+    if not actor.is_coordinator:
+        return COORDINATOR_ONLY
+    if actor.id == person.id:
+        return NOT_ONESELF
+    return True if person.is_active else DEACTIVATED
 PUBLISHED = Refusal(409, N_("This cycle is published and can no longer change."))
 
 

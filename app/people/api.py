@@ -78,6 +78,6 @@ def get_user(user_id: PathId, session: SessionDep, caller: ApiUser, response: Re
 @router.patch("/users/{user_id}", response_model=UserPublic)
 def update_user(user_id: PathId, data: UserUpdate, session: SessionDep, actor: ApiCoordinator, response: Response,
                 if_match: IfMatch = None):
-    user = service.update_user(session, id_of(actor), user_id, data, expected_version(if_match))
+    user = service.update_user(session, actor, user_id, data, expected_version(if_match))
     set_etag(response, user.version)
     return _user(user)

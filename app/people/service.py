@@ -1,4 +1,5 @@
 """Cities and people: the rules and transactions."""
+from collections.abc import Collection, Mapping, Sequence
 from datetime import timedelta
 
 from sqlalchemy import delete
@@ -6,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.audit.service import record, snapshot
+from app.auth.permissions import can_deactivate, can_issue_link, require
 from app.auth.security import hash_password
 from app.auth.service import INVITE, issue_token, normalize_email, set_password, user_for_token
 from app.auth.tables import AuthToken
@@ -14,10 +16,11 @@ from app.errors import Conflict, NotFound, field_error
 from app.etag import check_version
 from app.i18n import N_
 from app.ids import id_of
-from app.people.names import name_key
+from app.people.names import folded, name_key
 from app.people.schemas import MIN_PASSWORD, CityCreate, CityUpdate, UserCreate, UserUpdate
 from app.people.tables import City, User
 from app.settings import Settings
+from app.timeutil import utcnow
 from app.versioning import bump_version
 
 
@@ -120,20 +123,46 @@ def create_user(session: Session, settings: Settings, actor_id: int | None,
     return user, invite
 
 
-def new_invitation(session: Session, settings: Settings, actor_id: int, user_id: int) -> str:
-    """A fresh one-time link for an existing person (lost link, forgotten password)."""
+def search_users(users: Sequence[User], cities: Mapping[int, City], query: str) -> list[User]:
+    """The people whose name, e-mail or city holds every word of ``query``, ignoring case,
+    accents and spacing ("velmar amina" finds Amina Benali of Velmar); all for no words."""
+    words = folded(query).split()
+
+    def text(user: User) -> str:
+        city = cities.get(user.city_id) if user.city_id is not None else None
+        return folded(f"{user.full_name} {user.email} {city.name if city else ''}")
+
+    return [u for u in users if all(word in text(u) for word in words)]
+
+
+def pending_links(session: Session, user_ids: Collection[int] | None = None) -> set[int]:
+    """Who of ``user_ids`` (default: everyone) has a one-time link that still works."""
+    query = select(AuthToken.user_id).where(AuthToken.kind == INVITE, col(AuthToken.expires_at) > utcnow())
+    if user_ids is not None:
+        query = query.where(col(AuthToken.user_id).in_(list(user_ids)))
+    return set(session.exec(query))
+
+
+def new_invitation(session: Session, settings: Settings, actor: User, user_id: int) -> str:
+    """A fresh one-time link for an existing person (lost link, forgotten password); the
+    previous one stops working. Not for oneself, nor for a deactivated account (409)."""
     user = get_user(session, user_id)
+    require(can_issue_link(actor, user))
     session.execute(delete(AuthToken).where(col(AuthToken.user_id) == user.id, col(AuthToken.kind) == INVITE))
-    record(session, actor_id, "invite", "user", user.id, None, None)
+    record(session, actor.id, "invite", "user", user.id, None, None)
     return issue_token(session, user, INVITE, timedelta(days=settings.invite_days))
 
 
-def update_user(session: Session, actor_id: int, user_id: int, data: UserUpdate,
+def update_user(session: Session, actor: User, user_id: int, data: UserUpdate,
                 expected_version: int | None) -> User:
+    """Name, city, language, and whether the account is active: deactivating someone ends
+    their sessions and links, for good; nobody deactivates their own account (409)."""
     user = get_user(session, user_id)
     check_version(expected_version, user.version)
     before = snapshot(user)
     changes = data.model_dump(exclude_unset=True)
+    if changes.get("is_active") is False:
+        require(can_deactivate(actor, user))
     if "city_id" in changes and changes["city_id"] != user.city_id:
         _check_city(session, changes["city_id"], user.is_coordinator)
         conflicts = role_conflicts(session, id_of(user), changes["city_id"])
@@ -148,7 +177,7 @@ def update_user(session: Session, actor_id: int, user_id: int, data: UserUpdate,
         setattr(user, key, value)
     bump_version(user)
     session.add(user)
-    record(session, actor_id, "update", "user", user.id, before, snapshot(user))
+    record(session, actor.id, "update", "user", user.id, before, snapshot(user))
     session.flush()
     return user
 

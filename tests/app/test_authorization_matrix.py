@@ -104,6 +104,8 @@ MATRIX = [
     ("POST", "/admin/people/{peer}", {"full_name": "Giulia", "city_id": "{third_city}", "is_active": "on"},
      {**coordinator_only(303), "anonymous": 303}),
     ("POST", "/admin/people/{peer}/invite", {}, {**coordinator_only(OK), "anonymous": 303}),
+    ("POST", "/admin/people/{peer}/deactivate", {}, {**coordinator_only(303), "anonymous": 303}),
+    ("POST", "/admin/people/{peer}/reactivate", {}, {**coordinator_only(303), "anonymous": 303}),
 ]
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/welcome/{token}"),
           ("POST", "/welcome/{token}"), ("GET", "/language"), ("POST", "/api/v1/auth/token"),

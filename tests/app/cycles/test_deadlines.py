@@ -88,6 +88,8 @@ def test_new_cycle_page_shows_the_message_beside_the_field(client, world, sessio
     assert r.status_code == 422
     visit = re.search(r'<label>Visit <input type="date" name="deadline_visit"[^>]*>(.*?)</label>', r.text, re.S)
     assert visit and 'value="2028-03-01"' in visit.group(0)  # what was typed, kept
+    assert 'aria-invalid="true" aria-describedby="error-visit"' in visit.group(0)
+    assert "aria-invalid" not in re.search(r'name="deadline_preparatory_review"[^>]*>', r.text).group(0)
     assert f'<p class="field-error" id="error-visit">{escape(BEFORE)}</p>' in visit.group(1)
     assert "<strong>Deadline: Visit</strong>: " in r.text  # and in the list of problems, named by its label
     assert session.exec(select(Cycle).where(Cycle.title == "Backwards")).first() is None

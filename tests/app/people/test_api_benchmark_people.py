@@ -147,7 +147,7 @@ def test_a_new_one_time_link_replaces_the_earlier_one(client, world, session):
     r = client.post("/api/v1/users", headers=world.auth("coordinator"), json={
         "email": "twice@velmar.example", "full_name": "Twice", "city_id": world.host_city.id})
     first = r.json()["invite_url"]
-    second = new_invitation(session, get_settings(), world.people["coordinator"].id, r.json()["id"])
+    second = new_invitation(session, get_settings(), world.people["coordinator"], r.json()["id"])
     session.commit()
     assert client.get(first).status_code == 404
     assert client.get(f"/welcome/{second}").status_code == 200
