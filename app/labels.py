@@ -22,6 +22,11 @@ RATINGS = {
     "at": N_("at the benchmark"),
     "above": N_("above the benchmark"),
 }
+SET_STATUSES = {  # of an indicator set
+    "draft": N_("draft"),
+    "approved": N_("approved"),
+    "retired": N_("retired"),
+}
 STATUS_PHRASES = [  # HTTP reasons used as problem titles
     N_("Bad Request"), N_("Unauthorized"), N_("Forbidden"), N_("Not Found"), N_("Method Not Allowed"),
     N_("Conflict"), N_("Precondition Failed"), N_("Precondition Required"), N_("Unprocessable Content"),
