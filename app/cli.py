@@ -20,9 +20,19 @@ def _fail(lines: list[str]) -> None:
     raise typer.Exit(1)
 
 
+def _upgrade(engine) -> None:
+    """Bring the schema up to date; a migration that refuses the data says why and stops."""
+    from app.db import MigrationRefused, upgrade
+
+    try:
+        upgrade(engine)
+    except MigrationRefused as exc:
+        _fail([*exc.lines, "The database was not upgraded: nothing else was done."])
+
+
 def _prepare(demo: bool):
     """Migrate, load the benchmark, and the demo if asked; every failure as plain lines."""
-    from app.db import make_engine, upgrade
+    from app.db import make_engine
     from app.demo import load_demo
     from app.indicators.service import IndicatorSetConflict
     from app.main import load_benchmark
@@ -33,7 +43,7 @@ def _prepare(demo: bool):
     except IndicatorSetError as exc:
         _fail([str(p) for p in exc.problems] + ["The service did not start: mend the indicator set first."])
     engine = make_engine(settings.database_url)
-    upgrade(engine)
+    _upgrade(engine)
     try:
         load_benchmark(engine, settings)
     except IndicatorSetConflict as exc:
@@ -62,14 +72,14 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
 def create_coordinator(email: str, password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
                        name: Annotated[str | None, typer.Option()] = None):
     """Create a coordinator account, or reset that account's password."""
-    from app.db import make_engine, upgrade
+    from app.db import make_engine
     from app.people.schemas import MIN_PASSWORD
     from app.people.service import ensure_coordinator
 
     if len(password) < MIN_PASSWORD:
         _fail([f"The password must have at least {MIN_PASSWORD} characters."])
     engine = make_engine(get_settings().database_url)
-    upgrade(engine)
+    _upgrade(engine)
     with Session(engine, expire_on_commit=False) as session:
         user, created = ensure_coordinator(session, email, password, name)
         session.commit()

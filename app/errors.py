@@ -23,6 +23,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.db import WriterTimeout
 from app.i18n import N_, gettext_for
 
 PROBLEM = "application/problem+json"
@@ -214,7 +215,7 @@ def _translated(error: dict[str, Any], _) -> dict[str, Any]:
 def database_unavailable(exc: BaseException) -> bool:
     """Whether a database error means the database is unavailable for a moment, so that
     the same request may succeed if tried again (rather than a fault of ours)."""
-    if isinstance(exc, PoolTimeout):  # no pooled connection came free in time
+    if isinstance(exc, PoolTimeout | WriterTimeout):  # no pooled connection (or turn to write) came in time
         return True
     if not isinstance(exc, DBAPIError):
         return False
@@ -233,8 +234,10 @@ def database_unavailable(exc: BaseException) -> bool:
 
 
 def install(app: FastAPI) -> None:
+    # Plain ``def`` handlers run in a worker thread (Starlette's rule, as for routes): the
+    # error page of an unknown address looks up who is logged in (``app.web.render_error``).
     @app.exception_handler(DomainError)
-    async def _domain(request: Request, exc: DomainError):
+    def _domain(request: Request, exc: DomainError):
         _ = gettext_for(request_language(request))
         errors = [_translated(e, _) for e in exc.extra["errors"]] if "errors" in exc.extra else None
         extra = {k: v for k, v in exc.extra.items() if k != "errors"}
@@ -242,13 +245,13 @@ def install(app: FastAPI) -> None:
                         extra=extra, headers=exc.headers)
 
     @app.exception_handler(StaleDataError)
-    async def _stale(request: Request, exc: StaleDataError):
+    def _stale(request: Request, exc: StaleDataError):
         # A conditional UPDATE (app/versioning.py) matched no row: someone else wrote first.
         _ = gettext_for(request_language(request))
         return _respond(request, 412, _(STALE_RECORD))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError):
+    def _validation(request: Request, exc: RequestValidationError):
         lang = request_language(request)
         errors = validation_errors(exc, lang)
         _ = gettext_for(lang)
@@ -256,7 +259,7 @@ def install(app: FastAPI) -> None:
                         errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException):
+    def _http(request: Request, exc: StarletteHTTPException):
         _ = gettext_for(request_language(request))
         messages = {
             404: N_("Nothing here: check the address."),
@@ -270,6 +273,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     @app.exception_handler(PoolTimeout)
+    @app.exception_handler(WriterTimeout)
     async def _database(request: Request, exc: Exception):
         # Reached from the handler, the dependencies, and the request session's commit
         # (which runs before the response is sent): a write whose commit failed is

@@ -7,11 +7,15 @@ with :func:`N_` (extracted, translated when shown), in templates with ``_()``.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
 from babel.core import negotiate_locale
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -24,6 +28,27 @@ LANG_COOKIE = "inti_lang"
 def N_(message: str) -> str:
     """Mark a message for extraction; it is translated where it is shown."""
     return message
+
+
+class Msgid(str):
+    """A message's parameter that is itself a message id (a phase's label, say): ``_``
+    translates it with the message, so that a service can name it before the language
+    is known. Plain strings stay as they are (names, e-mails)."""
+
+
+def date_text(value: date, lang: str) -> str:
+    """A date as written in ``lang``: ``March 1, 2027``, ``1 mars 2027``."""
+    return format_date(value, format="long", locale=lang)
+
+
+def _localized(value: object, lang: str, trans: gettext.NullTranslations) -> object:
+    """A message's parameter as the reader of ``lang`` reads it: a :class:`Msgid`
+    translated, a date written out (:func:`date_text`)."""
+    if isinstance(value, Msgid):
+        return trans.gettext(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return date_text(value, lang)
+    return value
 
 
 @lru_cache
@@ -39,13 +64,32 @@ def translations(lang: str) -> gettext.NullTranslations:
     return Translations(buf)
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """A message id and its parameters, given as a parameter of another message: translated
+    with it, in the same language (such as a field's name or a rating inside a problem's
+    message). A tuple of phrases as a parameter reads as the phrases one after the other,
+    separated by a space."""
+
+    msgid: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
 def gettext_for(lang: str):
-    """``_`` for one language: ``_("Hello %(name)s", name="x")`` formats after translating."""
+    """``_`` for one language: ``_("Hello %(name)s", name="x")`` formats after translating;
+    :class:`Phrase` parameters are translated too, and so are a :class:`Msgid` or a date."""
     trans = translations(lang)
 
     def _(message: str, **params) -> str:
         text = trans.gettext(message)
-        return text % params if params else text
+        return text % {k: resolve(v) for k, v in params.items()} if params else text
+
+    def resolve(value):
+        if isinstance(value, Phrase):
+            return _(value.msgid, **value.params)
+        if isinstance(value, tuple) and value and all(isinstance(v, Phrase) for v in value):
+            return " ".join(resolve(v) for v in value)
+        return _localized(value, lang, trans)
 
     return _
 

@@ -1,9 +1,8 @@
 """Human labels of the contract's values (message ids, translated where shown)."""
+from collections.abc import Callable, Sequence
 from datetime import date
 
-from babel.dates import format_date
-
-from app.i18n import N_
+from app.i18n import N_, date_text
 
 PHASES = {
     "self_assessment": N_("Self-assessment"),
@@ -27,6 +26,50 @@ SET_STATUSES = {  # of an indicator set
     "approved": N_("approved"),
     "retired": N_("retired"),
 }
+#: Form fields by name, as their labels call them: an error names the field so, never by its
+#: internal name. A field missing here is not named (the message is shown beside it).
+FIELDS = {
+    "email": N_("E-mail"),
+    "password": N_("Password"),
+    "password_again": N_("Password again"),
+    "full_name": N_("Full name"),
+    "language": N_("Language"),
+    "city_id": N_("City"),
+    "name": N_("Name"),
+    "country": N_("Country"),
+    "title": N_("Title"),
+    "host_city_id": N_("Host city"),
+    "user_id": N_("Person"),
+    "role": N_("Role"),
+    "file": N_("File"),
+    "self_rating": N_("Self-rating"),
+    "description": N_("Description of policy and practice"),
+    "evidence": N_("Evidence"),
+    "responsible": N_("Responsible people"),
+    "reason": N_("Reason"),
+    "phase": N_("Phase"),
+}
+
+
+def field_label(loc: Sequence[str | int], _: Callable[..., str]) -> str | None:
+    """How the user knows the field an error is about (``loc`` as in the API's errors):
+    its label, with the line for a list typed one item per line; ``None`` if unknown."""
+    if not loc or not isinstance(loc[0], str):
+        return None
+    name = loc[0]
+    # A phase's deadline: the page's field ``deadline_<phase>``, the API's ``deadlines.<phase>``.
+    phase = name.removeprefix("deadline_") if name.startswith("deadline_") else (
+        loc[1] if name == "deadlines" and len(loc) > 1 else None)
+    if phase in PHASES:
+        return _(N_("Deadline: %(phase)s"), phase=_(PHASES[str(phase)]))
+    if name not in FIELDS:
+        return None
+    label = _(FIELDS[name])
+    if len(loc) > 1 and isinstance(loc[1], int):
+        return _(N_("%(field)s, line %(line)s"), field=label, line=loc[1] + 1)
+    return label
+
+
 STATUS_PHRASES = [  # HTTP reasons used as problem titles
     N_("Bad Request"), N_("Unauthorized"), N_("Forbidden"), N_("Not Found"), N_("Method Not Allowed"),
     N_("Conflict"), N_("Precondition Failed"), N_("Precondition Required"), N_("Unprocessable Content"),
@@ -37,4 +80,4 @@ STATUS_PHRASES = [  # HTTP reasons used as problem titles
 
 
 def date_label(value: date, lang: str) -> str:
-    return format_date(value, format="long", locale=lang)
+    return date_text(value, lang)

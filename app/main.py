@@ -2,6 +2,7 @@
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
@@ -63,4 +64,9 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
         pages.include_router(module.router)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=APP_DIR / "static"), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:  # what browsers ask for when a page names none (an API answer, a download)
+        return FileResponse(APP_DIR / "static" / "favicon.svg", media_type="image/svg+xml")
+
     return app

@@ -21,6 +21,7 @@ from starlette.requests import Request
 
 from app.auth.deps import SESSION_COOKIE
 from app.auth.service import API, WEB, user_for_token
+from app.cookies import cookie_header, cookie_secure
 from app.db import UNSAFE_METHODS
 from app.errors import RequestTooLarge, _respond
 from app.i18n import LANG_COOKIE, LANGUAGES, N_, gettext_for, negotiate
@@ -50,25 +51,6 @@ _PAGE_CSP = (b"content-security-policy",
 #: computer's browser, a proxy). Static files may be cached.
 _NO_STORE = (b"cache-control", b"no-store")
 _HSTS = (b"strict-transport-security", b"max-age=31536000")
-
-
-def cookie_header(name: str, value: str, *, secure: bool, max_age: int | None = None,
-                  http_only: bool = True, same_site: str = "Lax") -> bytes:
-    parts = [f"{name}={value}", "Path=/", f"SameSite={same_site}"]
-    if max_age is not None:
-        parts.append(f"Max-Age={max_age}")
-    if http_only:
-        parts.append("HttpOnly")
-    if secure:
-        parts.append("Secure")
-    return "; ".join(parts).encode("latin-1")
-
-
-def cookie_secure(scheme: str, settings: Settings) -> bool:
-    """Whether cookies get ``Secure``: ``INTI_COOKIE_SECURE``, else over HTTPS only.
-    ``settings``: the app's (``app.state.settings``)."""
-    setting = settings.cookie_secure
-    return scheme == "https" if setting is None else setting
 
 
 def _too_large(limit: int) -> str:
@@ -201,5 +183,6 @@ async def _refuse(scope, receive, send, status: int, message: str, headers: dict
     """Answer as the app's error handler would (problem+json, or a page for a browser),
     in the request's language, without reading the body."""
     request = Request(scope, receive)
+    request.state.user = None  # not looked up here, on the event loop: the page's header shows no one
     _ = gettext_for(request.state.lang)
     await _respond(request, status, _(message), headers=headers)(scope, receive, send)

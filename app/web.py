@@ -6,6 +6,11 @@ Each phase folder keeps its templates in ``<folder>/templates``; they share
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
+import logging
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +26,8 @@ from sqlmodel import Session
 from app import labels
 from app.auth.deps import SESSION_COOKIE
 from app.auth.security import csrf_token_for
+from app.auth.service import WEB, user_for_token
+from app.cookies import cookie_header, cookie_secure
 from app.errors import DomainError, Forbidden, InvalidInput, _translated, field_errors, request_language
 from app.i18n import LANGUAGES, N_, gettext_for
 
@@ -28,6 +35,9 @@ M = TypeVar("M", bound=BaseModel)
 APP_DIR = Path(__file__).resolve().parent
 CSRF_COOKIE = "inti_csrf"
 CSRF_FIELD = "csrf_token"
+#: The message shown once on the next page after a form succeeded (``redirect(flash=...)``).
+FLASH_COOKIE = "inti_flash"
+log = logging.getLogger(__name__)
 
 env = Environment(
     loader=FileSystemLoader([str(APP_DIR / "templates"), *sorted(str(p) for p in APP_DIR.glob("*/templates"))]),
@@ -117,11 +127,59 @@ async def check_csrf(request: Request) -> None:
         raise Forbidden(N_("This form has expired or did not come from this site: reload the page and try again."))
 
 
+class Flash:
+    """What a form that worked says on the page it leads to: a message id (marked with
+    ``N_``) and its parameters, translated when shown, in the language of that page
+    (parameters named in ``translate`` are message ids too, such as a phase's label).
+
+    It travels in a short cookie signed with the service's secret, so that only messages
+    this service wrote are ever shown (a page cannot be made to say something else), and
+    is shown once: the page that shows it deletes the cookie."""
+
+    def __init__(self, message: str, *, translate: tuple[str, ...] = (), **params: str | int) -> None:
+        self.message, self.translate, self.params = message, translate, params
+
+    def text(self, _: Callable[..., str]) -> str:
+        return _(self.message, **{k: _(v) if k in self.translate else v for k, v in self.params.items()})
+
+    def sealed(self, key: str) -> str:
+        data = json.dumps([self.message, list(self.translate), self.params])
+        payload = base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+        return f"{payload}.{_sign(key, payload)}"
+
+    @classmethod
+    def opened(cls, key: str, value: str | None) -> Flash | None:
+        """The flash a cookie holds; ``None`` if there is none or it was not signed here."""
+        if not value or "." not in value:
+            return None
+        payload, signature = value.rsplit(".", 1)
+        if not secrets.compare_digest(signature, _sign(key, payload)):
+            return None
+        try:
+            message, translate, params = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            return cls(str(message), translate=tuple(translate), **{str(k): v for k, v in dict(params).items()})
+        except (ValueError, TypeError):
+            return None
+
+
+def _sign(key: str, payload: str) -> str:
+    return hmac.new(key.encode(), b"flash\x00" + payload.encode(), hashlib.sha256).hexdigest()
+
+
+def _set_flash_cookie(request: Request, response: Response, value: str, max_age: int) -> None:
+    response.raw_headers.append((b"set-cookie", cookie_header(
+        FLASH_COOKIE, value, secure=cookie_secure(request.url.scheme, request.app.state.settings), max_age=max_age)))
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """The page ``template`` in the request's language, with the message a form that
+    worked left for it (``redirect(flash=...)``), shown once."""
     lang = request_language(request)
+    _ = gettext_for(lang)
+    flash = Flash.opened(_secret_key(request), request.cookies.get(FLASH_COOKIE))
     html = env.get_template(template).render(
         request=request,
-        _=gettext_for(lang),
+        _=_,
         lang=lang,
         languages=LANGUAGES,
         colon="\u00a0: " if lang == "fr" else ": ",  # French puts a (non-breaking) space before it
@@ -129,19 +187,40 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         csrf_token=csrf_token(request),
         path=request.url.path,
         query=request.url.query,
+        flash=flash.text(_) if flash else None,
         **context,
     )
-    return HTMLResponse(html, status_code=status_code)
+    response = HTMLResponse(html, status_code=status_code)
+    if FLASH_COOKIE in request.cookies:
+        _set_flash_cookie(request, response, "", 0)  # shown once
+    return response
 
 
 def render_error(request: Request, status: int, detail: str, errors: list, headers=None):
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    if not hasattr(request.state, "user") and status not in (500, 503):
+        request.state.user = _user_of_session(request)
     response = render(request, "error.html", status_code=status, status=status, detail=detail, errors=errors)
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def _user_of_session(request: Request) -> Any:
+    """Who is logged in, for an error page reached before any dependency looked (an
+    unknown address): the header still shows them. Never for a 500 or a 503 (the
+    database may be why), and any failure here only means the header shows no one."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        with Session(request.app.state.engine, expire_on_commit=False) as session:
+            return user_for_token(session, token, WEB)
+    except Exception:  # the error page must still be shown
+        log.exception("Could not tell who is logged in for an error page")
+        return None
 
 
 async def _form_fields(request: Request) -> dict[str, Any]:
@@ -172,8 +251,14 @@ def run_form(request: Request, session: Session, action: Callable[[], Response],
         return response
 
 
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
+def redirect(url: str, flash: Flash | None = None, request: Request | None = None) -> RedirectResponse:
+    """A 303 to ``url`` (after a form), with the ``flash`` message that page will show."""
+    response = RedirectResponse(url, status_code=303)
+    if flash is not None:
+        if request is None:
+            raise TypeError("a flash message needs the request (the secret and the scheme)")
+        _set_flash_cookie(request, response, flash.sealed(_secret_key(request)), 300)
+    return response
 
 
 def parse_form(model: type[M], data: dict[str, Any]) -> M:
@@ -186,9 +271,11 @@ def parse_form(model: type[M], data: dict[str, Any]) -> M:
 
 
 def error_message(request: Request, exc: DomainError) -> tuple[str, list[dict]]:
-    """A refused form's message and field errors, translated, for showing beside the form."""
+    """A refused form's message and field errors, translated, for showing beside the form;
+    each error has the ``label`` the user knows its field by (``None`` if not a field)."""
     _ = gettext_for(request_language(request))
-    errors = [_translated(e, _) for e in exc.extra.get("errors", [])]
+    errors = [{**_translated(e, _), "label": labels.field_label(e.get("loc") or [], _)}
+              for e in exc.extra.get("errors", [])]
     return _(exc.detail, **exc.params), errors
 
 

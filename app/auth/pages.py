@@ -8,9 +8,9 @@ from fastapi.responses import RedirectResponse
 from app.auth.api import client_of
 from app.auth.deps import SESSION_COOKIE, optional_page_user
 from app.auth.service import INVITE, WEB, authenticate, issue_token, revoke_token, user_for_token
+from app.cookies import cookie_header, cookie_secure
 from app.db import SessionDep
 from app.i18n import LANG_COOKIE, LANGUAGES
-from app.middleware import cookie_header, cookie_secure
 from app.people import service as people
 from app.settings import SettingsDep
 from app.web import redirect, render, run_form, safe_next

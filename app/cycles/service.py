@@ -4,7 +4,7 @@ What acts within a cycle takes the caller's :class:`CycleRights` (built by
 ``app/cycles/deps.py``, with the cycle's row locked for writes) and requires the right it
 needs. Nothing here commits: the request does.
 """
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,11 +18,12 @@ from app.auth.permissions import CycleRights, require
 from app.cycles.schemas import CycleCreate, CycleUpdate, MemberCreate
 from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
 from app.cycles.transitions import unmet_conditions
-from app.errors import Conflict, NotFound, field_error
+from app.errors import Conflict, InvalidInput, NotFound, field_error
 from app.etag import check_version
-from app.i18n import N_
+from app.i18n import N_, Msgid
 from app.ids import id_of
 from app.indicators.service import current_version, set_exists
+from app.labels import PHASES
 from app.people.tables import City, User
 from app.versioning import bump_version
 
@@ -85,6 +86,11 @@ def _cycle_snapshot(session: Session, cycle: Cycle) -> dict:
     return data
 
 
+def _deadlines_of(session: Session, cycle_id: int) -> dict[Phase, date | None]:
+    rows = session.exec(select(PhaseDeadline).where(PhaseDeadline.cycle_id == cycle_id))
+    return {Phase(d.phase): d.due_on for d in rows}
+
+
 def _set_deadlines(session: Session, cycle_id: int, deadlines: Mapping[Phase, date | None]) -> None:
     for phase, due in deadlines.items():
         existing = session.get(PhaseDeadline, (cycle_id, phase.value))
@@ -98,9 +104,42 @@ def _set_deadlines(session: Session, cycle_id: int, deadlines: Mapping[Phase, da
             session.add(existing)
 
 
+ENDS_BEFORE_PREVIOUS = N_("The deadline of \"%(phase)s\", %(date)s, is before that of \"%(previous)s\", "
+                         "%(previous_date)s, the phase before it: choose %(previous_date)s or later.")
+ENDS_AFTER_NEXT = N_("The deadline of \"%(previous)s\", %(previous_date)s, is after that of \"%(phase)s\", "
+                     "%(date)s, the phase after it: choose %(date)s or earlier.")
+
+
+def check_deadline_order(deadlines: Mapping[Phase, date | None], changed: Collection[Phase]) -> None:
+    """Refuse (422) deadlines out of the phases' order: each phase's deadline is on or after
+    the deadline of the nearest earlier phase that has one (equal dates are allowed, a phase
+    may be skipped). Each pair out of order is one error, its ``loc`` ``["deadlines",
+    <phase>]`` naming the later phase, or the earlier one when only that one is being
+    changed (``changed``): the field to correct is the one just typed. The message names
+    both phases and both dates, in the reader's language."""
+    errors = []
+    previous: tuple[Phase, date] | None = None
+    for phase in Phase:  # in the cycle's order
+        due = deadlines.get(phase)
+        if due is None:
+            continue
+        if previous is not None and due < previous[1]:
+            blame_earlier = previous[0] in changed and phase not in changed
+            errors.append({
+                "loc": ["deadlines", (previous[0] if blame_earlier else phase).value],
+                "msg": ENDS_AFTER_NEXT if blame_earlier else ENDS_BEFORE_PREVIOUS,
+                "params": {"phase": Msgid(PHASES[phase.value]), "date": due,
+                           "previous": Msgid(PHASES[previous[0].value]), "previous_date": previous[1]},
+            })
+        previous = (phase, due)
+    if errors:
+        raise InvalidInput(N_("The request is not valid: see each field's error."), extra={"errors": errors})
+
+
 def create_cycle(session: Session, actor: User, data: CycleCreate) -> Cycle:
     if session.get(City, data.host_city_id) is None:
         raise field_error(["host_city_id"], N_("No city %(id)s."), id=data.host_city_id)
+    check_deadline_order(data.deadlines, changed=set(data.deadlines))
     version = data.indicator_set_version
     if version is None:
         version = current_version(session)
@@ -131,6 +170,9 @@ def update_cycle(session: Session, rights: CycleRights, cycle: Cycle, data: Cycl
     if data.title is not None:
         cycle.title = data.title
     if data.deadlines:
+        current = _deadlines_of(session, id_of(cycle))
+        merged = {**current, **data.deadlines}
+        check_deadline_order(merged, changed={p for p, due in data.deadlines.items() if current.get(p) != due})
         _set_deadlines(session, id_of(cycle), data.deadlines)
     bump_version(cycle)
     session.add(cycle)

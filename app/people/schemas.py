@@ -1,13 +1,16 @@
 """The API's shapes for cities and people; the tables are never returned as such."""
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from app.ids import BodyId
 from app.omittable import Omittable
+from app.people.names import tidy
 from app.schemas import Input
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+#: A city's name is stored tidied: "  Nova   Gorica " is "Nova Gorica".
+CityName = Annotated[Name, AfterValidator(tidy)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=320,
                                          pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 MIN_PASSWORD = 10
@@ -16,14 +19,14 @@ Language = Annotated[str, StringConstraints(pattern=r"^(fr|en)$")]
 
 
 class CityCreate(Input):
-    name: Name
+    name: CityName
     country: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
 # In updates, a field left out keeps its value; ``null`` is refused where the field
 # cannot be empty (the default None is not validated, an explicit null is).
 class CityUpdate(Input):
-    name: Omittable[Name] = None
+    name: Omittable[CityName] = None
     country: Omittable[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]] = None
 
 

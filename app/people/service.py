@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.audit.service import record, snapshot
@@ -13,6 +14,7 @@ from app.errors import Conflict, NotFound, field_error
 from app.etag import check_version
 from app.i18n import N_
 from app.ids import id_of
+from app.people.names import name_key
 from app.people.schemas import MIN_PASSWORD, CityCreate, CityUpdate, UserCreate, UserUpdate
 from app.people.tables import City, User
 from app.settings import Settings
@@ -30,17 +32,31 @@ def get_city(session: Session, city_id: int) -> City:
     return city
 
 
+CITY_NAME_TAKEN = N_("A city named %(name)s already exists.")
+
+
 def _city_name_free(session: Session, name: str, except_id: int | None = None) -> None:
-    other = session.exec(select(City).where(City.name == name)).first()
+    """409 if another city has this name, ignoring case, accents and spacing (the message
+    names the city that exists, as it is written)."""
+    other = session.exec(select(City).where(City.name_key == name_key(name))).first()
     if other is not None and other.id != except_id:
-        raise Conflict(N_("A city named %(name)s already exists."), name=name)
+        raise Conflict(CITY_NAME_TAKEN, name=other.name)
+
+
+def _flush_city(session: Session, name: str) -> None:
+    """Write the city; the database's unique key refuses a name that another request gave
+    a city since ``_city_name_free`` looked (409, as that check would have said)."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(CITY_NAME_TAKEN, name=name) from None
 
 
 def create_city(session: Session, actor_id: int, data: CityCreate) -> City:
     _city_name_free(session, data.name)
     city = City(name=data.name, country=data.country)
     session.add(city)
-    session.flush()
+    _flush_city(session, data.name)
     record(session, actor_id, "create", "city", city.id, None, snapshot(city))
     session.flush()
     return city
@@ -58,6 +74,7 @@ def update_city(session: Session, actor_id: int, city_id: int, data: CityUpdate,
         setattr(city, key, value)
     bump_version(city)
     session.add(city)
+    _flush_city(session, city.name)
     record(session, actor_id, "update", "city", city.id, before, snapshot(city))
     session.flush()
     return city

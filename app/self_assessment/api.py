@@ -11,7 +11,7 @@ from app.errors import request_language
 from app.etag import expected_version, set_etag
 from app.ids import PathId
 from app.self_assessment import excel, service
-from app.self_assessment.schemas import DocumentPublic, EntryPublic, EntryWrite, SelfAssessmentPublic
+from app.self_assessment.schemas import DocumentPublic, EntryPublic, EntryWrite, ReopenRequest, SelfAssessmentPublic
 
 router = APIRouter(tags=["self-assessment"])
 IfMatch = Annotated[str | None, Header()]
@@ -41,8 +41,9 @@ def submit(access: ApiCycle, session: SessionDep):
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/reopen", response_model=SelfAssessmentPublic)
-def reopen(access: ApiCycle, session: SessionDep):
-    return service.reopen(session, access.rights, access.cycle).public()
+def reopen(access: ApiCycle, session: SessionDep, body: ReopenRequest | None = None):
+    """``{"reason"}`` optional: why, shown to the host officer."""
+    return service.reopen(session, access.rights, access.cycle, body.reason if body else "").public()
 
 
 @router.post("/cycles/{cycle_id}/documents", status_code=201, response_model=DocumentPublic)
@@ -75,5 +76,8 @@ def export_workbook(request: Request, access: ReaderCycle, session: SessionDep):
 
 @router.post("/cycles/{cycle_id}/self-assessment.xlsx")
 def import_workbook(access: ApiCycle, session: SessionDep, file: Annotated[UploadFile, File()]):
+    """``{"updated", "skipped"}``: the contract's ``updated`` (entries written), and the rows
+    that had nothing to write (as exported, or already what is online)."""
     data = file.file.read(excel.WORKBOOK_MAX_BYTES + 1)
-    return {"updated": excel.import_workbook(session, access.rights, access.cycle, data)}
+    imported = excel.import_workbook(session, access.rights, access.cycle, data)
+    return {"updated": imported.updated, "skipped": imported.skipped}

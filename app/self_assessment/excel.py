@@ -8,7 +8,7 @@ what is the self-assessment's own: its columns, instructions, ``_meta`` sheet an
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from benchmark.scales import SelfRating
 
@@ -25,15 +25,16 @@ from app.audit.service import record
 from app.auth.permissions import CycleRights
 from app.cycles.tables import Cycle
 from app.errors import field_message
-from app.i18n import N_, gettext_for
+from app.i18n import N_, Phrase, gettext_for
 from app.office import package, xlsx
 from app.office.problems import Problems, refuse
+from app.people.tables import User
 from app.self_assessment import service
+from app.self_assessment.excel_meta import META_SHEET, Exported, plan, read_meta, write_meta
 from app.self_assessment.schemas import DESCRIPTION_MAX, EntryWrite
-from app.self_assessment.tables import SelfAssessmentEntry
+from app.timeutil import as_utc
 
-FORMAT = "inti-cities/self-assessment/1"
-DATA_SHEET, INSTRUCTIONS_SHEET, META_SHEET = "Self-assessment", "Instructions", "_meta"
+DATA_SHEET, INSTRUCTIONS_SHEET = "Self-assessment", "Instructions"
 WORKBOOK_MAX_BYTES = package.MAX_BYTES
 MAX_ROWS = 200  # the header and the indicators, with room to spare
 MAX_COLUMNS = 20
@@ -88,8 +89,8 @@ def export_workbook(report: service.Report, lang: str) -> bytes:
             "evidence": service.format_lines([e.model_dump() for e in entry.evidence], service.EVIDENCE_KEYS),
             "responsible": service.format_lines([r.model_dump() for r in entry.responsible], service.RESPONSIBLE_KEYS),
         }
-        for col, (key, _label, _width) in enumerate(COLUMNS, start=1):
-            cell = xlsx.text_cell(ws, row, col, values[key])
+        for column, (key, _label, _width) in enumerate(COLUMNS, start=1):
+            cell = xlsx.text_cell(ws, row, column, values[key])
             cell.alignment = xlsx.WRAP
             if key in EDITABLE:
                 cell.protection = xlsx.UNLOCKED
@@ -100,7 +101,7 @@ def export_workbook(report: service.Report, lang: str) -> bytes:
     xlsx.print_setup(ws, "1:1")
     ws.freeze_panes = "B2"
     xlsx.protect(ws)  # locks code and text; the editable columns are unlocked
-    _meta(wb.create_sheet(META_SHEET), report)
+    write_meta(wb.create_sheet(META_SHEET), report)
     wb.active = 1
     out = BytesIO()
     wb.save(out)
@@ -123,16 +124,6 @@ def _instructions(ws, report: service.Report, _) -> None:
             cell.font = Font(bold=True, size=13 if n == 1 else 11)
 
 
-def _meta(ws, report: service.Report) -> None:
-    rows = [("format", FORMAT), ("cycle_id", str(report.cycle.id)), ("indicator_set_version", report.iset.version),
-            ("exported_at", datetime.now(UTC).isoformat(timespec="seconds")), ("", "")]
-    rows += [(code, str(e.version)) for code, e in sorted(report.entries.items())]
-    for n, (key, value) in enumerate(rows, start=1):
-        xlsx.text_cell(ws, n, 1, key)
-        xlsx.text_cell(ws, n, 2, value)
-    ws.sheet_state = "hidden"
-
-
 # --- import ----------------------------------------------------------------------------
 
 def _rating_lookup() -> dict[str, str]:
@@ -153,49 +144,34 @@ def _sheet(wb: Workbook, name: str):
     return ws
 
 
-def read_workbook(data: bytes, cycle: Cycle, report: service.Report,
-                  documents: set[int]) -> tuple[dict[str, EntryWrite], dict[str, int]]:
-    """The entries a workbook holds, by code, and the versions it was exported from; or 422.
+@dataclass
+class WorkbookRows:
+    """What a workbook holds: its entries by code, the cell of each one's code, and what
+    it was exported from."""
+
+    entries: dict[str, EntryWrite]
+    cells: dict[str, str]
+    exported: Exported
+
+
+def read_workbook(data: bytes, cycle: Cycle, report: service.Report, documents: set[int]) -> WorkbookRows:
+    """Every row of the workbook, checked; or 422 listing every problem.
 
     Only within MAX_ROWS x MAX_COLUMNS (see :func:`app.office.xlsx.read_rows`)."""
     with xlsx.open_workbook(data) as wb:
         meta_ws, data_ws = _sheet(wb, META_SHEET), _sheet(wb, DATA_SHEET)
-        meta = {}
-        for n, row in xlsx.read_rows(meta_ws, META_SHEET, Problems(), max_row=MAX_ROWS, max_col=2,
-                                     values_only=True):
-            if row and row[0] is not None:
-                meta[xlsx.cell_text(row[0])] = (xlsx.cell_text(row[1] if len(row) > 1 else None), f"B{n}")
-        _check_meta(meta, cycle, report)
-        exported = {k: int(v) for k, (v, _c) in meta.items()
-                    if k in report.iset.by_code() and v.isascii() and v.isdigit()}
+        exported = read_meta(meta_ws, cycle, report)
         problems = Problems()
-        entries = _read_rows(data_ws, cycle, report, documents, problems)
+        cells: dict[str, str] = {}
+        entries = _read_rows(data_ws, cycle, report, documents, problems, cells)
         problems.raise_if_any()
-        return entries, exported
-
-
-def _check_meta(meta: dict[str, tuple[str, str]], cycle: Cycle, report: service.Report) -> None:
-    """Wrong workbook: one problem, before any row is read (its rows would mean nothing here)."""
-    def value(key: str) -> tuple[str, str]:
-        return meta.get(key, ("", "B1"))
-
-    if value("format")[0] != FORMAT:
-        refuse(None, None, N_("This is not a self-assessment workbook exported by this service."))
-    problems = Problems()
-    if value("cycle_id")[0] != str(cycle.id):
-        problems.add(META_SHEET, value("cycle_id")[1],
-                     N_("This workbook belongs to review cycle %(other)s, not to this one (%(this)s)."),
-                     other=value("cycle_id")[0] or "?", this=cycle.id)
-    elif value("indicator_set_version")[0] != report.iset.version:
-        problems.add(META_SHEET, value("indicator_set_version")[1],
-                     N_("This workbook uses indicator set %(other)s; this cycle uses %(this)s."),
-                     other=value("indicator_set_version")[0] or "?", this=report.iset.version)
-    problems.raise_if_any()
+        return WorkbookRows(entries, cells, exported)
 
 
 def _read_rows(ws, cycle: Cycle, report: service.Report, documents: set[int],
-               problems: Problems) -> dict[str, EntryWrite]:
-    """Every row's entry; every problem of every row goes to ``problems``."""
+               problems: Problems, seen: dict[str, str]) -> dict[str, EntryWrite]:
+    """Every row's entry; every problem of every row goes to ``problems``, and the cell of
+    each code read to ``seen``."""
     headers = {}
     for lang in ("fr", "en"):
         _ = gettext_for(lang)
@@ -214,7 +190,6 @@ def _read_rows(ws, cycle: Cycle, report: service.Report, documents: set[int],
     problems.raise_if_any()
     known = report.iset.by_code()
     ratings = _rating_lookup()
-    seen: dict[str, str] = {}
     entries: dict[str, EntryWrite] = {}
     for number, row in rows:
         if number > MAX_ROWS:
@@ -285,28 +260,74 @@ def _row_entry(fields: dict[str, str], cells: dict[str, str], cycle: Cycle, docu
     return entry if len(problems) == before else None
 
 
-def _same(entry: SelfAssessmentEntry | None, data: EntryWrite) -> bool:
-    current = service.entry_public("", entry)
-    return (current.self_rating == data.self_rating and current.description == data.description
-            and current.evidence == data.evidence and current.responsible == data.responsible)
+@dataclass(frozen=True)
+class Imported:
+    """What an import did: entries written, and rows skipped with nothing to write (the
+    same as when exported, or already what is online)."""
+
+    updated: int
+    skipped: int
 
 
-def import_workbook(session: Session, rights: CycleRights, cycle: Cycle, data: bytes) -> int:
-    """Check everything, then write every changed entry (in the request's transaction); the count written."""
+def import_workbook(session: Session, rights: CycleRights, cycle: Cycle, data: bytes) -> Imported:
+    """Check everything, then write every row that is an edit (in the request's transaction),
+    by the rules of :mod:`app.self_assessment.excel_meta`; 422 (nothing written) listing
+    every problem, conflicts included."""
     report, rights = service.writable_report(session, rights, cycle)
     user = rights.user
-    entries, exported = read_workbook(data, cycle, report, service.document_ids(session, cycle))
-    changed = {code: d for code, d in entries.items() if not _same(report.entries.get(code), d)}
+    rows = read_workbook(data, cycle, report, service.document_ids(session, cycle))
+    decided = plan(report, rows.entries, rows.exported)
+    if decided.conflicts:
+        _refuse_conflicts(session, report, rows, decided.conflicts)
+    service.apply_entries(session, user, cycle,
+                          [(code, report.entries.get(code), d) for code, d in decided.writes.items()])
+    record(session, user.id, "import", "self_assessment", cycle.id, None,
+           {"updated": sorted(decided.writes), "skipped": len(decided.skipped)})
+    return Imported(len(decided.writes), len(decided.skipped))
+
+
+EXCERPT_MAX = 200
+#: The fields of :func:`~app.self_assessment.service.entry_content`, in its order, as a conflict names them.
+FIELD_LABELS = (N_("Self-rating"), N_("Description of policy and practice"), N_("Evidence"), N_("Responsible people"))
+
+
+def _refuse_conflicts(session: Session, report: service.Report, rows: WorkbookRows, codes: list[str]) -> None:
+    """422: one problem per conflicting row, at its code's cell."""
     problems = Problems()
-    rows = {i.code: n for n, i in enumerate(report.iset.indicators, start=2)}
-    for code in changed:
-        entry = report.entries.get(code)
-        if entry is not None and entry.version > exported.get(code, 0):
-            problems.add(DATA_SHEET, f"A{rows[code]}",
+    if rows.exported.digests is None:
+        for code in codes:
+            problems.add(DATA_SHEET, rows.cells[code],
                          N_("%(code)s was changed in the service after this workbook was exported: export it again."),
                          code=code)
+        problems.raise_if_any()
+    editors = {report.entries[c].updated_by for c in codes} - {None}
+    names = dict(session.exec(select(User.id, User.full_name).where(col(User.id).in_(editors))).all())
+    for code in codes:
+        entry = report.entries[code]  # a conflict is an entry saved online (see excel_meta.plan)
+        workbook = service.entry_content(rows.entries[code])
+        online = service.entry_content(service.entry_public(code, entry))
+        differences = tuple(
+            Phrase(N_("%(field)s in this workbook: %(workbook)s; online now: %(online)s."),
+                   {"field": Phrase(label), "workbook": _shown(n, workbook[n]), "online": _shown(n, online[n])})
+            for n, label in enumerate(FIELD_LABELS) if workbook[n] != online[n])
+        who = names.get(entry.updated_by) if entry.updated_by is not None else None
+        problems.add(DATA_SHEET, rows.cells[code],
+                     N_("%(code)s was changed both in this workbook and online since the export (online by %(who)s "
+                        "on %(when)s). %(differences)s To keep the workbook's version, enter it online; to keep "
+                        "the online one, undo the change in this row. Then import the workbook again."),
+                     code=code, who=who or Phrase(N_("someone")),
+                     when=as_utc(entry.updated_at).strftime("%Y-%m-%d %H:%M UTC"), differences=differences)
     problems.raise_if_any()
-    service.apply_entries(session, user, cycle, [(code, report.entries.get(code), d) for code, d in changed.items()])
-    record(session, user.id, "import", "self_assessment", cycle.id, None, {"updated": sorted(changed)})
-    return len(changed)
 
+
+def _shown(field: int, value) -> Phrase:
+    """A field's value (of :func:`~app.self_assessment.service.entry_content`) as a conflict shows it."""
+    if field == 0:
+        return Phrase(RATING_LABELS[value] if value else N_("not yet rated"))
+    if not value:
+        return Phrase(N_("empty"))
+    text = value if field == 1 else "; ".join(" | ".join(part for part in item if part) for item in value)
+    text = " ".join(text.split())
+    if len(text) > EXCERPT_MAX:
+        text = text[:EXCERPT_MAX - 1] + "…"
+    return Phrase(N_("\"%(text)s\""), {"text": text})

@@ -1,20 +1,25 @@
 """The officer's pages for the initial report; the read-only report for its readers."""
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from benchmark.indicators import DimensionDef, Indicator, PillarDef
-from benchmark.scales import SelfRating
+from benchmark.scales import Phase, SelfRating
 
 from app.auth.permissions import require
 from app.cycles.deps import CycleAccess, PageCycle
+from app.cycles.panels import register_panel
 from app.db import SessionDep
+from app.errors import field_error, request_language
 from app.etag import expected_version
+from app.i18n import N_, gettext_for
+from app.people.tables import City
 from app.self_assessment import excel, service
-from app.self_assessment.schemas import EntryPublic, EntryWrite
-from app.web import FormFields, parse_form, redirect, render, run_form
+from app.self_assessment.schemas import EntryPublic, EntryWrite, ReopenRequest
+from app.web import Flash, FormFields, parse_form, redirect, render, run_form
 
 router = APIRouter()
 
@@ -43,12 +48,45 @@ def sections(report: service.Report) -> list[Section]:
     return out
 
 
+#: The self-ratings in the order the read view's summary shows them; "none": not yet rated.
+RATING_KEYS = [*(r.value for r in SelfRating), "none"]
+
+
+def rating_counts(items: list[tuple[Indicator, EntryPublic]]) -> dict[str, int]:
+    """How many of ``items`` have each self-rating, by :data:`RATING_KEYS`."""
+    counts = dict.fromkeys(RATING_KEYS, 0)
+    for _ind, entry in items:
+        counts[entry.self_rating.value if entry.self_rating else "none"] += 1
+    return counts
+
+
+def is_document(url: str) -> bool:
+    """Evidence uploaded to this service (served by its document endpoint), not a link elsewhere."""
+    return service.DOCUMENT_URL.match(url) is not None
+
+
+def link_host(url: str) -> str:
+    """The site a link goes to, as its reader sees it first (``www.`` left out)."""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
 def _page(request, session, access: CycleAccess, status_code=200, **context):
+    """The officer's editing page while she may write the report (with the progress); for
+    everyone else, and for her once it is submitted, the read view: the self-ratings
+    summed up per pillar and dimension, then the whole report, print-friendly."""
     report = service.readable_report(session, access.rights, access.cycle)
+    context.setdefault("history", service.report_history(session, access.cycle))
     rights = access.rights.seeing(report.status)
-    template = ("self_assessment/self_assessment.html" if rights.write_self_assessment()
-                else "self_assessment/self_assessment_read.html")
-    return render(request, template,
+    editing = rights.write_self_assessment() is True
+    if editing:
+        template = "self_assessment/self_assessment.html"
+    else:
+        template = "self_assessment/self_assessment_read.html"
+        city = session.get(City, access.cycle.host_city_id)
+        context.update(city=city.name if city else "", rating_keys=RATING_KEYS, rating_counts=rating_counts,
+                       is_document=is_document, link_host=link_host)
+    return render(request, template, editing=editing,
                   status_code=status_code, cycle=access.cycle, report=report, sections=sections(report),
                   missing=report.missing(), ratings=[r.value for r in SelfRating], rights=rights,
                   can_reopen=rights.reopen_self_assessment() is True,
@@ -63,6 +101,24 @@ def _show_on_page(request, session, access, code: str | None = None):
     """A refused form shown on the report's page, beside the card it came from."""
     return lambda status, error, errors: _page(request, session, access, status, error=error, errors=errors,
                                                error_code=code)
+
+
+def _cycle_panel(session, access: CycleAccess) -> dict:
+    """The report on the cycle page: its state for everyone in the cycle, its progress for
+    those who may read it, and the way in only for those it is open to."""
+    rights = access.rights
+    readable = rights.read_self_assessment() is True
+    progress = None
+    if readable:
+        report = service.load_report(session, access.cycle)
+        total = len(report.iset.indicators)
+        progress = (total - len(report.missing()), total)
+    return {"phase": Phase.SELF_ASSESSMENT, "submitted": rights.report_submitted, "readable": readable,
+            "writable": rights.write_self_assessment() is True, "progress": progress,
+            "history": service.report_history(session, access.cycle)}
+
+
+register_panel(Phase.SELF_ASSESSMENT.order, "self_assessment/cycle_panel.html", _cycle_panel)
 
 
 @router.get("/cycles/{cycle_id}/self-assessment")
@@ -89,7 +145,8 @@ def save_entry(request: Request, session: SessionDep, access: PageCycle, code: s
         entry = service.write_entry(session, access.rights, access.cycle, code, _entry_from_form(form),
                                     expected_version(form.get("version") or None))
         if not as_json:
-            return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}")
+            return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}",
+                            Flash(N_("%(code)s saved."), code=code), request)
         report = service.load_report(session, access.cycle)
         pillars = sections(report)
         return JSONResponse({"version": entry.version, "complete": service.is_complete(report.entries.get(code)),
@@ -98,10 +155,31 @@ def save_entry(request: Request, session: SessionDep, access: PageCycle, code: s
 
     def refused(status, error, errors):
         if as_json:
-            return JSONResponse({"detail": error, "errors": errors}, status_code=status)
+            body: dict = {"detail": error, "errors": errors}
+            if status == 412:  # out of date: show what is saved now, by whom and when, beside the user's text
+                body.update(_saved_now(request, session, access, code))
+            return JSONResponse(body, status_code=status)
         return _page(request, session, access, status, error=error, errors=errors, error_code=code)
 
     return run_form(request, session, save, refused)
+
+
+def _saved_now(request: Request, session, access: CycleAccess, code: str) -> dict:
+    saved = service.saved_entry(session, access.cycle, code)
+    _ = gettext_for(request_language(request))
+    when = "{time}"  # the page's script puts the time there, in the browser's time zone (``saved_at``)
+    if saved.updated_by_id == access.user.id:
+        detail = _(N_("You saved this indicator at %(time)s in another tab or window; what is saved there is "
+                      "shown below. Your text here is kept: choose which to keep."), time=when)
+    else:
+        detail = _(N_("%(name)s saved this indicator at %(time)s; what they saved is shown below. Your text "
+                      "here is kept: choose which to keep."), name=saved.updated_by or "?", time=when)
+    e = saved.entry
+    return {"detail": detail, "saved_at": saved.updated_at.isoformat() if saved.updated_at else None, "current": {
+        "version": e.version, "self_rating": e.self_rating.value if e.self_rating else "",
+        "description": e.description,
+        "evidence": service.format_lines([x.model_dump() for x in e.evidence], service.EVIDENCE_KEYS),
+        "responsible": service.format_lines([x.model_dump() for x in e.responsible], service.RESPONSIBLE_KEYS)}}
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/entries/{code}/document")
@@ -123,7 +201,9 @@ def upload_document(request: Request, session: SessionDep, access: PageCycle, co
         doc = service.add_document(session, access.rights, access.cycle, file.filename or "", data)
         entry.evidence[-1].url = service.document_url(doc)
         service.write_entry(session, access.rights, access.cycle, code, entry, current.version)
-        return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}")
+        return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}",
+                        Flash(N_("Document added to the evidence of %(code)s: %(title)s."), code=code, title=name),
+                        request)
 
     return run_form(request, session, upload, _show_on_page(request, session, access, code))
 
@@ -146,17 +226,23 @@ def submit(request: Request, session: SessionDep, access: PageCycle):
 
     def do_submit():
         service.submit(session, access.rights, access.cycle)
-        return redirect(f"/cycles/{access.cycle.id}/self-assessment")
+        return redirect(f"/cycles/{access.cycle.id}/self-assessment",
+                        Flash(N_("Initial report submitted: the review team can now read it.")), request)
 
     return run_form(request, session, do_submit, lambda status, error, _errors: _submit_page(
         request, session, access, status, error))
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/reopen")
-def reopen(request: Request, session: SessionDep, access: PageCycle):
+def reopen(request: Request, session: SessionDep, access: PageCycle, form: FormFields):
     def do_reopen():
-        service.reopen(session, access.rights, access.cycle)
-        return redirect(f"/cycles/{access.cycle.id}/self-assessment")
+        reason = parse_form(ReopenRequest, {"reason": form.get("reason") or ""}).reason
+        require(access.rights.reopen_self_assessment())  # a refusal first, not the missing reason
+        if not reason:
+            raise field_error(["reason"], N_("Say why: the host officer will read it."))
+        service.reopen(session, access.rights, access.cycle, reason)
+        return redirect(f"/cycles/{access.cycle.id}/self-assessment",
+                        Flash(N_("Initial report reopened: the host city can change it again.")), request)
 
     return run_form(request, session, do_reopen, _show_on_page(request, session, access))
 

@@ -45,6 +45,16 @@ class EntryWrite(Input):
     responsible: list[Responsible] = Field(default_factory=list, max_length=ITEMS_MAX)
 
 
+REASON_MAX = 2_000
+
+
+class ReopenRequest(Input):
+    """Why a coordinator reopens a submitted report (shown to the officer). Optional in the
+    API, which had no body before; the pages ask for it."""
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=REASON_MAX)] = ""
+
+
 class EntryPublic(BaseModel):
     indicator_code: str
     self_rating: SelfRating | None

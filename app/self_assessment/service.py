@@ -115,12 +115,42 @@ def entry_public(code: str, entry: SelfAssessmentEntry | None) -> EntryPublic:
         responsible=[Responsible.model_construct(**r) for r in entry.responsible], version=entry.version)
 
 
+def entry_content(entry: EntryPublic | EntryWrite) -> tuple:
+    """What an officer writes in an entry (self-rating, description, evidence, people) as
+    plain values, equal for equal content whichever side it comes from (a stored entry
+    through :func:`entry_public`, or a form's or a workbook's :class:`EntryWrite`)."""
+    return (entry.self_rating.value if entry.self_rating else None, entry.description,
+            tuple((e.title, e.url) for e in entry.evidence),
+            tuple((r.name, r.role, r.department) for r in entry.responsible))
+
+
 def load_report(session: Session, cycle: Cycle) -> Report:
     """The whole report in two queries."""
     header = session.get(SelfAssessment, cycle.id)
     rows = session.exec(select(SelfAssessmentEntry).where(SelfAssessmentEntry.cycle_id == cycle.id)).all()
     return Report(cycle, get_set(session, cycle.indicator_set_version),
                   ReportStatus(header.status) if header else DRAFT, {r.indicator_code: r for r in rows})
+
+
+@dataclass
+class ReportHistory:
+    """Who submitted the report and when; who last reopened it, when and why (names, not ids)."""
+
+    submitted_at: datetime | None = None
+    submitted_by: str | None = None
+    reopened_at: datetime | None = None
+    reopened_by: str | None = None
+    reopen_reason: str | None = None
+
+
+def report_history(session: Session, cycle: Cycle) -> ReportHistory:
+    header = session.get(SelfAssessment, cycle.id)
+    if header is None:
+        return ReportHistory()
+    names = {u.id: u.full_name for u in session.exec(select(User).where(
+        col(User.id).in_([i for i in (header.submitted_by, header.reopened_by) if i is not None])))}
+    return ReportHistory(header.submitted_at, names.get(header.submitted_by or -1), header.reopened_at,
+                         names.get(header.reopened_by or -1), header.reopen_reason)
 
 
 def lock_report(session: Session, cycle: Cycle, *, exclusive: bool) -> ReportStatus:
@@ -199,6 +229,28 @@ def write_entry(session: Session, rights: CycleRights, cycle: Cycle, code: str, 
     return entry_public(code, written)
 
 
+@dataclass
+class SavedEntry:
+    """An entry as it is now, with who saved it last and when: what a writer whose copy
+    is out of date is shown beside their own text."""
+
+    entry: EntryPublic
+    updated_at: datetime | None
+    updated_by: str | None
+    updated_by_id: int | None
+
+
+def saved_entry(session: Session, cycle: Cycle, code: str) -> SavedEntry:
+    row = session.exec(select(SelfAssessmentEntry, User.full_name)
+                       .outerjoin(User, col(User.id) == SelfAssessmentEntry.updated_by)
+                       .where(SelfAssessmentEntry.cycle_id == cycle.id,
+                              SelfAssessmentEntry.indicator_code == code)).first()
+    if row is None:
+        return SavedEntry(entry_public(code, None), None, None, None)
+    entry, name = row
+    return SavedEntry(entry_public(code, entry), entry.updated_at, name, entry.updated_by)
+
+
 class _EntryValues(TypedDict):
     """What a write sets in an entry, besides its version."""
 
@@ -270,23 +322,26 @@ def submit(session: Session, rights: CycleRights, cycle: Cycle) -> Report:
     return report
 
 
-def reopen(session: Session, rights: CycleRights, cycle: Cycle) -> Report:
-    """A coordinator returns a submitted report to its officer (recorded in the audit log)."""
+def reopen(session: Session, rights: CycleRights, cycle: Cycle, reason: str = "") -> Report:
+    """A coordinator returns a submitted report to its officer, saying why (recorded in the
+    audit log, and shown to the officer until the report is submitted again)."""
     require(rights.reopen_self_assessment())
     lock_report(session, cycle, exclusive=True)
     report = load_report(session, cycle)
     require(rights.seeing(report.status).reopen_self_assessment())
-    _set_status(session, rights.user, cycle, DRAFT)
+    _set_status(session, rights.user, cycle, DRAFT, reason)
     report.status = DRAFT
     return report
 
 
-def _set_status(session: Session, user: User, cycle: Cycle, status: ReportStatus) -> None:
+def _set_status(session: Session, user: User, cycle: Cycle, status: ReportStatus, reason: str = "") -> None:
     header = session.get(SelfAssessment, cycle.id) or SelfAssessment(cycle_id=id_of(cycle))
     before = snapshot(header) if header.status else None
     header.status = status.value
     header.submitted_at = utcnow() if status == SUBMITTED else None
     header.submitted_by = user.id if status == SUBMITTED else None
+    if status == DRAFT:
+        header.reopened_at, header.reopened_by, header.reopen_reason = utcnow(), user.id, reason or None
     session.add(header)
     record(session, user.id, "submit" if status == SUBMITTED else "reopen", "self_assessment", cycle.id,
            before, snapshot(header))

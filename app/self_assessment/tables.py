@@ -15,6 +15,10 @@ class SelfAssessment(SQLModel, table=True):
     status: str = Field(default="draft", max_length=10)  # "draft" | "submitted"
     submitted_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     submitted_by: int | None = Field(default=None, foreign_key="user.id")
+    #: The last reopening, shown to the officer: when, by whom, and why.
+    reopened_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    reopened_by: int | None = Field(default=None, foreign_key="user.id")
+    reopen_reason: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class SelfAssessmentEntry(SQLModel, table=True):

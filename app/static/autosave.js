@@ -1,19 +1,156 @@
-// Autosave of the initial report: each indicator's form is saved shortly after
-// typing stops, and at once when the page is hidden or closed, so nothing is lost.
-// Without this script the forms still work with their Save buttons.
+// Autosave of the initial report: each indicator's form is saved shortly after typing
+// stops, and at once when the page is hidden or closed, so nothing is lost.
+//
+// - Every edit is also kept in this browser (localStorage) until the server has it: it
+//   survives a reload, a lost connection or an expired session, and is restored (and
+//   saved) when the page opens again.
+// - Offline, saves are retried when the connection returns, and every 20 s meanwhile.
+// - A refused save shows each field's message beside that field.
+// - A save refused because the entry changed elsewhere (412) keeps the user's text and
+//   shows what is saved now, by whom and when: one click takes theirs, one keeps mine.
+//
+// Texts come from the script tag's data attributes, in the page's language. Without this
+// script the forms still work with their Save buttons.
 (function () {
   "use strict";
   var DELAY = 800;
+  var RETRY = 20000;
+  var script = document.currentScript;
+  var text = script ? script.dataset : {};
   var lang = document.documentElement.lang;
-  var text = lang === "fr"
-    ? { saving: "Enregistrement…", saved: "Enregistré", failed: "Non enregistré : " }
-    : { saving: "Saving…", saved: "Saved", failed: "Not saved: " };
+  var storage = (function () {
+    try { localStorage.setItem("inti:test", "1"); localStorage.removeItem("inti:test"); return localStorage; }
+    catch (e) { return null; }
+  })();
+  var FIELDS = ["self_rating", "description", "evidence", "responsible"];
+
+  function key(form) { return "inti:draft:" + form.getAttribute("action"); }
+
+  function values(form) {
+    var out = {};
+    FIELDS.forEach(function (name) {
+      var field = form.elements[name];
+      if (!field) return;
+      out[name] = field.value !== undefined ? field.value : "";
+    });
+    return out;
+  }
+
+  function fill(form, data) {
+    FIELDS.forEach(function (name) {
+      if (!(name in data)) return;
+      var field = form.elements[name];
+      if (!field) return;
+      if (field.length !== undefined && field.tagName === undefined) {  // radio buttons
+        Array.prototype.forEach.call(field, function (radio) { radio.checked = radio.value === data[name]; });
+      } else {
+        field.value = data[name];
+        grow(field);
+      }
+    });
+  }
+
+  function keep(form) {
+    if (!storage) return;
+    try {
+      storage.setItem(key(form), JSON.stringify({
+        values: values(form), version: form.elements.version.value, at: Date.now()
+      }));
+    } catch (e) { /* storage full: the server save still runs */ }
+  }
+
+  function forget(form) { if (storage) storage.removeItem(key(form)); }
+
+  function status(form, message, bad) {
+    var el = form.querySelector("[data-status]");
+    el.textContent = message;
+    el.classList.toggle("bad", !!bad);
+    form.closest(".entry").classList.toggle("unsaved", !!bad);
+  }
+
+  function clearErrors(form) {
+    Array.prototype.forEach.call(form.querySelectorAll(".field-error, .conflict"), function (el) { el.remove(); });
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("aria-describedby");
+    });
+  }
+
+  function showErrors(form, errors) {
+    (errors || []).forEach(function (error, n) {
+      var name = error.loc && error.loc[0];
+      var field = name && form.elements[name];
+      var place = field && (field.tagName ? field : field[0]);
+      var host = place ? (place.closest("fieldset") || place.closest("label") || place.parentNode) : null;
+      var p = document.createElement("p");
+      p.className = "field-error";
+      p.id = form.closest(".entry").id + "-error-" + n;
+      p.textContent = (error.label && error.loc.length > 1 ? error.label + (lang === "fr" ? "\u00a0: " : ": ") : "")
+        + error.msg;
+      if (host) {
+        host.appendChild(p);
+        if (place.tagName) {
+          place.setAttribute("aria-invalid", "true");
+          place.setAttribute("aria-describedby", p.id);
+        }
+      } else {
+        form.querySelector("[data-status]").parentNode.before(p);
+      }
+    });
+  }
+
+  function showConflict(form, body) {
+    var box = document.createElement("div");
+    box.className = "conflict";
+    box.setAttribute("role", "alert");
+    var when = body.saved_at ? new Date(body.saved_at).toLocaleString(lang, {
+      day: "numeric", month: "long", hour: "2-digit", minute: "2-digit"}) : "";
+    var p = document.createElement("p");
+    p.textContent = (body.detail || "").replace("{time}", when);
+    box.appendChild(p);
+    var theirs = body.current || {};
+    var dl = document.createElement("dl");
+    [["self_rating", text.ratingLabel], ["description", text.descriptionLabel], ["evidence", text.evidenceLabel],
+     ["responsible", text.responsibleLabel]].forEach(function (pair) {
+      if (values(form)[pair[0]] === theirs[pair[0]]) return;  // the same on both sides
+      var dt = document.createElement("dt"); dt.textContent = pair[1];
+      var dd = document.createElement("dd"); dd.textContent = theirs[pair[0]] || "—";
+      if (pair[0] === "self_rating") dd.textContent = text["rating_" + (theirs.self_rating || "none")] || dd.textContent;
+      dl.appendChild(dt); dl.appendChild(dd);
+    });
+    box.appendChild(dl);
+    var row = document.createElement("div");
+    row.className = "actions";
+    var take = document.createElement("button");
+    take.type = "button"; take.className = "secondary"; take.textContent = text.takeTheirs;
+    take.addEventListener("click", function () {
+      fill(form, theirs);
+      form.elements.version.value = theirs.version;
+      form._dirty = false;
+      form._conflict = false;
+      forget(form);
+      box.remove();
+      status(form, text.tookTheirs);
+    });
+    var mine = document.createElement("button");
+    mine.type = "button"; mine.textContent = text.keepMine;
+    mine.addEventListener("click", function () {
+      form.elements.version.value = theirs.version;  // mine replaces theirs, knowingly
+      form._conflict = false;
+      box.remove();
+      form._dirty = true;
+      save(form);
+    });
+    row.appendChild(take); row.appendChild(mine);
+    box.appendChild(row);
+    form.querySelector("[data-status]").parentNode.before(box);
+  }
 
   // One save at a time per form: a save sent while another is on its way would carry
   // the same version and be refused; it is sent when the first one has answered.
   function save(form, keepalive) {
     clearTimeout(form._timer);
-    if (!form._dirty) return Promise.resolve();
+    if (!form._dirty || form._conflict) return Promise.resolve();
     var body = new FormData(form);
     if (form._inflight) {
       if (!keepalive) {
@@ -25,28 +162,41 @@
       body.delete("version");
     }
     form._dirty = false;
-    var status = form.querySelector("[data-status]");
-    status.textContent = text.saving;
+    status(form, text.saving);
     form._inflight = fetch(form.action, {
       method: "POST", body: body, keepalive: !!keepalive,
       headers: { "Accept": "application/json" }, credentials: "same-origin"
     }).then(function (response) {
-      return response.json().then(function (body) {
-        if (!response.ok) {
-          status.textContent = text.failed + (body.detail || response.status);
-          status.classList.add("bad");
+      var type = response.headers.get("content-type") || "";
+      if (response.redirected || type.indexOf("json") < 0) {  // logged out: sent to the login page
+        form._dirty = true;
+        status(form, text.expired, true);
+        return;
+      }
+      return response.json().then(function (answer) {
+        clearErrors(form);
+        if (response.status === 412 && answer.current) {
+          form._conflict = true;
+          status(form, text.conflict, true);
+          showConflict(form, answer);
           return;
         }
-        status.classList.remove("bad");
-        status.textContent = text.saved + " " + new Date().toLocaleTimeString(lang);
-        form.querySelector("input[name=version]").value = body.version;
-        form.closest(".entry").classList.toggle("complete", body.complete);
-        update(body);
+        if (!response.ok) {
+          status(form, text.failed + (answer.detail || response.status), true);
+          showErrors(form, answer.errors);
+          if (response.status >= 500) form._dirty = true;  // tried again later
+          return;
+        }
+        form._conflict = false;
+        form.elements.version.value = answer.version;
+        if (!form._dirty) forget(form);
+        status(form, text.saved + " " + new Date().toLocaleTimeString(lang, {hour: "2-digit", minute: "2-digit"}));
+        form.closest(".entry").classList.toggle("complete", answer.complete);
+        update(answer);
       });
     }).catch(function () {
       form._dirty = true;
-      status.textContent = text.failed + "offline";
-      status.classList.add("bad");
+      status(form, text.offline, true);
     }).then(function () {
       form._inflight = null;
       if (form._again) {
@@ -68,12 +218,23 @@
       if (p) p.value = body.pillars[code][0];
       if (t) t.textContent = body.pillars[code][0] + "/" + body.pillars[code][1];
     });
+    document.dispatchEvent(new CustomEvent("inti:saved", { detail: body }));
+  }
+
+  // Textareas grow with their text (up to the CSS max-height, then they scroll).
+  function grow(area) {
+    if (area.tagName !== "TEXTAREA") return;
+    area.style.height = "auto";
+    area.style.height = (area.scrollHeight + 2) + "px";
   }
 
   var forms = Array.prototype.slice.call(document.querySelectorAll("form[data-autosave]"));
   forms.forEach(function (form) {
-    form.addEventListener("input", function () {
+    Array.prototype.forEach.call(form.querySelectorAll("textarea"), grow);
+    form.addEventListener("input", function (event) {
+      grow(event.target);
       form._dirty = true;
+      keep(form);
       clearTimeout(form._timer);
       form._timer = setTimeout(function () { save(form); }, DELAY);
     });
@@ -82,7 +243,28 @@
       form._dirty = true;
       save(form);
     });
+    // An edit this browser kept but the server never confirmed: put it back and save it.
+    var kept = storage && storage.getItem(key(form));
+    if (kept) {
+      try {
+        var draft = JSON.parse(kept);
+        if (JSON.stringify(draft.values) !== JSON.stringify(values(form))) {
+          fill(form, draft.values);
+          form.elements.version.value = draft.version;
+          form._dirty = true;
+          status(form, text.restored);
+          save(form);
+        } else {
+          forget(form);
+        }
+      } catch (e) { forget(form); }
+    }
   });
+  function retry() {
+    forms.forEach(function (form) { if (form._dirty && !form._inflight) save(form); });
+  }
+  window.addEventListener("online", retry);
+  setInterval(retry, RETRY);
   function flush() { forms.forEach(function (form) { save(form, true); }); }
   window.addEventListener("pagehide", flush);
   document.addEventListener("visibilitychange", function () {

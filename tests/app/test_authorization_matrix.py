@@ -104,7 +104,8 @@ MATRIX = [
     ("POST", "/admin/people/{peer}/invite", {}, {**coordinator_only(OK), "anonymous": 303}),
 ]
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/welcome/{token}"),
-          ("POST", "/welcome/{token}"), ("GET", "/language"), ("POST", "/api/v1/auth/token")}
+          ("POST", "/welcome/{token}"), ("GET", "/language"), ("POST", "/api/v1/auth/token"),
+          ("GET", "/favicon.ico")}
 
 
 def _fill(value, ids):

@@ -47,11 +47,14 @@ def test_create_city_page_and_duplicate_refused_with_the_api_message(client, wor
     assert len(session.exec(select(City).where(City.name == "Lumen")).all()) == 1
 
 
-def test_empty_city_form_names_the_fields(client, world, session):
+def test_empty_city_form_names_the_fields_as_their_labels_do(client, world, session):
     csrf = as_coordinator(client, session, world)
     r = client.post("/admin/cities", data={"name": " ", "country": "", "csrf_token": csrf}, headers=HTML)
     assert r.status_code == 422
-    assert "<code>name</code>" in r.text and "<code>country</code>" in r.text
+    assert "<strong>Name</strong>: " in r.text and "<strong>Country</strong>: " in r.text
+    assert "<code>name</code>" not in r.text and "country:" not in r.text
+    french = client.post("/admin/cities?lang=fr", data={"name": " ", "country": "", "csrf_token": csrf}, headers=HTML)
+    assert "<strong>Nom</strong>\u00a0: " in french.text and "<strong>Pays</strong>\u00a0: " in french.text
 
 
 def test_new_person_gets_a_one_time_link_shown_once(client, world, session):
@@ -147,3 +150,51 @@ def test_a_language_link_from_another_site_does_not_change_the_profile(client, w
     assert r.status_code == 303 and "inti_lang=fr" in r.headers["set-cookie"]
     session.expire_all()
     assert session.get(User, world.people["peer"].id).language is None
+
+
+def test_no_way_into_the_initial_report_before_it_is_submitted_but_when_it_will_open(client, world, session):
+    session.add(PhaseDeadline(cycle_id=world.cycle.id, phase="self_assessment", due_on=date(2027, 6, 30)))
+    session.commit()
+    url = f"/cycles/{world.cycle.id}"
+    for role in ("peer", "team_leader"):
+        browser_login(client, session, world.people[role])
+        html = client.get(url, headers=HTML).text
+        assert f'href="{url}/self-assessment"' not in html, role
+        assert ("The host city has not submitted its initial report yet; deadline June 30, 2027. "
+                "You can read it here once it is submitted.") in html
+        assert "of 73 indicators done" not in html  # no progress before they may read it
+    browser_login(client, session, world.people["host_officer"])
+    officer = client.get(url + "?lang=fr", headers=HTML).text
+    assert f'href="{url}/self-assessment">Continuer mon rapport — 0 sur 73</a>' in officer
+    assert "Brouillon" in officer
+    submit_report(session, world.cycle)
+    browser_login(client, session, world.people["peer"])
+    html = client.get(url + "?lang=en", headers=HTML).text
+    assert f'href="{url}/self-assessment">Open the initial report</a>' in html
+    assert "Submitted on " in html and f"by {world.people['host_officer'].full_name}." in html
+
+
+def test_the_coordinator_is_not_offered_a_move_the_report_blocks_but_told_what_it_needs(client, world, session):
+    url = f"/cycles/{world.cycle.id}"
+    browser_login(client, session, world.people["coordinator"])
+    html = client.get(url, headers=HTML).text
+    assert "Move on to: Preparatory review" not in html
+    assert "Before moving on to: Preparatory review" in html and "initial report" in html.split("Before moving on")[1]
+    submit_report(session, world.cycle)
+    html = client.get(url, headers=HTML).text
+    assert "Move on to: Preparatory review" in html and "Before moving on" not in html
+    assert "Move the cycle on to the phase: Preparatory review? The team will see it at once." in html
+    version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    moved = client.post(f"{url}/phase", data={"phase": "preparatory_review", "version": version,
+                                              "csrf_token": csrf_of(client, url)}, headers=HTML)
+    assert moved.status_code == 200 and "The cycle is now in the phase: Preparatory review." in moved.text
+
+
+def test_removing_a_member_asks_first_and_says_it_is_done(client, world, session):
+    url = f"/cycles/{world.cycle.id}"
+    csrf = as_coordinator(client, session, world, url)
+    html = client.get(url, headers=HTML).text
+    peer = world.people["peer"]
+    assert f"Remove {peer.full_name} from the team?" in html
+    done = client.post(f"{url}/members/{peer.id}/remove", data={"csrf_token": csrf}, headers=HTML)
+    assert done.status_code == 200 and f"{peer.full_name} left the team." in done.text

@@ -75,3 +75,62 @@ def test_the_login_form_refuses_another_sites_post(client, world):
     r = client.post("/login", data={"email": "peer@castelverde.example", "password": "x", "csrf_token": csrf_of(client)},
                     headers={**HTML, "Origin": "https://evil.example"}, follow_redirects=False)
     assert r.status_code == 403 and not any(h.startswith("inti_session=") for h in r.headers.get_list("set-cookie"))
+
+
+def test_a_form_that_worked_says_so_once_on_the_next_page_in_its_language(client, world, session):
+    browser_login(client, session, world.people["coordinator"])
+    url = f"/cycles/{world.cycle.id}"
+    csrf = csrf_of(client, url)
+    moved = client.post(f"{url}/members", data={"user_id": world.people["outsider"].id, "role": "peer",
+                                                "csrf_token": csrf}, headers=HTML, follow_redirects=False)
+    assert moved.status_code == 303 and "inti_flash=" in moved.headers["set-cookie"]
+    page = client.get(f"{url}?lang=fr", headers=HTML)
+    name = world.people["outsider"].full_name
+    assert f'<div class="notice" role="status"><p>{name} a rejoint l&#39;équipe.</p></div>' in page.text
+    assert client.get(url, headers=HTML).text.count(f"{name} joined the team.") == 0  # shown once
+
+
+def test_a_flash_message_names_the_phase_in_the_pages_language(client, world, session):
+    from app.web import Flash
+
+    browser_login(client, session, world.people["coordinator"])
+    client.get("/", headers=HTML)
+    key = client.app.state.settings.secret_key
+    client.cookies.set("inti_flash", Flash("The cycle is now in the phase: %(phase)s.", translate=("phase",),
+                                           phase="Visit").sealed(key))
+    assert "Le cycle est maintenant dans la phase\u00a0: Visite." in client.get("/?lang=fr", headers=HTML).text
+
+
+def test_a_flash_message_not_signed_here_is_not_shown(client, world, session):
+    import base64
+    import json
+
+    browser_login(client, session, world.people["coordinator"])
+    payload = base64.urlsafe_b64encode(json.dumps(["Your account is blocked: call +1 555", [], {}]).encode()).decode()
+    for forged in (f"{payload}.{'0' * 64}", payload, "x.y.z", ""):
+        client.cookies.set("inti_flash", forged)
+        page = client.get("/", headers=HTML)
+        assert page.status_code == 200 and "blocked" not in page.text and 'class="notice"' not in page.text
+
+
+def test_an_unknown_address_is_a_page_in_the_users_language_still_logged_in_with_a_way_back(client, world, session):
+    browser_login(client, session, world.people["peer"])
+    page = client.get("/no/such/page?lang=fr", headers=HTML)
+    assert page.status_code == 404
+    assert "<h1>Page introuvable" in page.text and "(erreur 404)" in page.text
+    assert world.people["peer"].full_name in page.text and "Se déconnecter" in page.text
+    assert 'href="/">Retour à mes cycles</a>' in page.text
+    assert "Not Found" not in page.text and "Page not found" not in page.text
+
+
+def test_a_refused_page_keeps_the_user_in_the_header(client, world, session):
+    browser_login(client, session, world.people["peer"])
+    page = client.get("/admin/people", headers=HTML)
+    assert page.status_code == 403 and "<h1>Not open to you" in page.text
+    assert world.people["peer"].full_name in page.text
+
+
+def test_the_favicon_exists(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml" and b"<svg" in icon.content
+    assert client.get("/static/favicon.svg").status_code == 200

@@ -414,15 +414,17 @@ def test_typed_text_field_borders_steps_and_focus_can_be_seen(browser: Browser, 
     try:
         page = coordinator.new_page()
         page.goto(f"{base_url}/cycles/{site.ids['draft']}")
-        focusable = "a[href], button, input:not([type=hidden]), select, textarea"
-        total = page.locator(focusable).count()
+        # what can take the focus now (not what a closed confirmation hides)
+        focusable = """() => [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, '
+            + 'textarea, summary, [tabindex="0"]')].filter((el) => el.checkVisibility())"""
+        total = page.evaluate(f"({focusable})().length")
         seen, unringed = set(), []
         for _ in range(total * 4):  # a date field takes several presses
             page.keyboard.press("Tab")
-            index, inside, html, outline, width = page.evaluate("""(focusable) => {
+            index, inside, html, outline, width = page.evaluate(f"""() => {{
                 const el = document.activeElement, s = getComputedStyle(el);
-                return [[...document.querySelectorAll(focusable)].indexOf(el), !el.matches(':focus'),
-                        el.outerHTML.slice(0, 80), s.outlineStyle, parseFloat(s.outlineWidth)]; }""", focusable)
+                return [({focusable})().indexOf(el), !el.matches(':focus'),
+                        el.outerHTML.slice(0, 80), s.outlineStyle, parseFloat(s.outlineWidth)]; }}""")
             if index < 0:  # back to the page itself: every stop was seen
                 break
             seen.add(index)
@@ -430,7 +432,7 @@ def test_typed_text_field_borders_steps_and_focus_can_be_seen(browser: Browser, 
             # the page's styles cannot reach; the field's day, month and year are checked.
             if not inside and (outline == "none" or width < 2):
                 unringed.append(f"{html} (outline {outline} {width}px)")
-        assert total > 20 and len(seen) == total
+        assert total > 15 and len(seen) == total, (len(seen), total)
         assert not unringed, "focused without a visible outline:\n" + "\n".join(unringed)
     finally:
         coordinator.close()

@@ -1,6 +1,8 @@
 """The host officer's journey: fill three indicators, close the page, come back, submit."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from browser_support import log_in
 from playwright.sync_api import Page, expect
@@ -76,3 +78,92 @@ def test_typing_then_closing_at_once_still_saves(page: Page, people, cycle, brow
         entry = session.exec(select(SelfAssessmentEntry).where(SelfAssessmentEntry.cycle_id == cycle.id,
                                                                SelfAssessmentEntry.indicator_code == "IE-IMP-2")).first()
     assert entry is not None and entry.description == "Typed and left."
+
+
+def entry_of(browser_db, cycle, code):
+    with Session(browser_db) as session:
+        return session.exec(select(SelfAssessmentEntry).where(SelfAssessmentEntry.cycle_id == cycle.id,
+                                                              SelfAssessmentEntry.indicator_code == code)).first()
+
+
+def test_a_refused_save_shows_each_fields_message_beside_that_field(page: Page, people, cycle, browser_db):
+    log_in(page, people.host_officer.email, people.password)
+    page.goto(f"/cycles/{cycle.id}/self-assessment?lang=fr")
+    card = page.locator("article[id='IE-IMP-2']")
+    card.get_by_label("Justificatifs").fill("Plan d'accueil | https://velmar.example/plan\nRapport sans lien")
+    error = card.locator(".field-error")
+    expect(error).to_have_count(1, timeout=10_000)
+    expect(error).to_contain_text("Justificatifs, ligne 2\u00a0: ")
+    expect(card.locator("label", has=page.locator("textarea[name=evidence]")).locator(".field-error")).to_have_count(1)
+    expect(card.locator("[data-status]")).to_contain_text("Non enregistré")
+    expect(page.locator("body")).not_to_contain_text("evidence.1")
+    card.get_by_label("Justificatifs").fill("Plan d'accueil | https://velmar.example/plan")
+    expect(card.locator("[data-status]")).to_contain_text("Enregistré", timeout=10_000)
+    expect(error).to_have_count(0)
+
+
+def test_edits_made_offline_are_kept_in_the_browser_and_saved_when_back(page: Page, people, cycle, browser_db):
+    log_in(page, people.host_officer.email, people.password)
+    report = f"/cycles/{cycle.id}/self-assessment?lang=fr"
+    page.goto(report)
+    card = page.locator("article[id='WP-EVA-4']")
+    page.context.set_offline(True)
+    card.get_by_label("Description de la politique et des pratiques").fill("Écrit dans le train.")
+    expect(card.locator("[data-status]")).to_contain_text("pas de connexion", timeout=10_000)
+    page.context.set_offline(False)  # the browser says it is back: the save is tried again at once
+    expect(card.locator("[data-status]")).to_contain_text("Enregistré", timeout=10_000)
+    assert entry_of(browser_db, cycle, "WP-EVA-4").description == "Écrit dans le train."
+
+    page.context.set_offline(True)
+    card.get_by_label("Description de la politique et des pratiques").fill("Écrit hors ligne, puis onglet fermé.")
+    expect(card.locator("[data-status]")).to_contain_text("pas de connexion", timeout=10_000)
+    page.evaluate("window.stop()")
+    page.context.clear_cookies()  # and the session ended meanwhile: nothing can reach the server
+    page.goto("about:blank")
+    page.context.set_offline(False)
+    page.wait_for_timeout(500)
+    assert entry_of(browser_db, cycle, "WP-EVA-4").description == "Écrit dans le train."
+    log_in(page, people.host_officer.email, people.password)
+    page.goto(report)  # the text kept in the browser comes back, and is saved
+    expect(card.get_by_label("Description de la politique et des pratiques")).to_have_value(
+        "Écrit hors ligne, puis onglet fermé.")
+    expect(card.locator("[data-status]")).to_contain_text("Enregistré", timeout=10_000)
+    assert entry_of(browser_db, cycle, "WP-EVA-4").description == "Écrit hors ligne, puis onglet fermé."
+
+
+def test_a_second_tab_is_told_who_saved_and_keeps_its_text_until_it_chooses(page: Page, people, cycle, browser_db):
+    log_in(page, people.host_officer.email, people.password)
+    report = f"/cycles/{cycle.id}/self-assessment"
+    page.goto(report)
+    other = page.context.new_page()
+    other.goto(report)
+    field = "Description of policy and practice"
+    page.locator("article[id='GG-AMB-1']").get_by_label(field).fill("Written in the first tab.")
+    expect(page.locator("article[id='GG-AMB-1'] [data-status]")).to_contain_text("Saved", timeout=10_000)
+    card = other.locator("article[id='GG-AMB-1']")
+    card.get_by_label(field).fill("Written in the second tab.")
+    conflict = card.locator(".conflict")
+    expect(conflict).to_contain_text("You saved this indicator at", timeout=10_000)
+    expect(conflict).to_contain_text("Written in the first tab.")
+    expect(conflict).not_to_contain_text(re.compile(r"version \d"))  # who and when, never a version number
+    expect(card.get_by_label(field)).to_have_value("Written in the second tab.")  # nothing reloaded away
+    conflict.get_by_role("button", name="Keep my text").click()
+    expect(card.locator("[data-status]")).to_contain_text("Saved", timeout=10_000)
+    assert entry_of(browser_db, cycle, "GG-AMB-1").description == "Written in the second tab."
+    other.close()
+
+
+def test_the_read_view_fits_a_phone_its_summary_scrolling_in_its_own_box(page: Page, people, cycle):
+    """At 390 px the page never scrolls sideways: the summary's table does, inside its box;
+    a cell leads to its dimension's indicators."""
+    log_in(page, people.coordinator.email, people.password)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"/cycles/{cycle.id}/self-assessment")
+    expect(page.locator("a[data-cell='GG-AMB']")).to_contain_text("5 at")
+    expect(page.locator("a[data-cell='GG-AMB']")).to_contain_text("1 not rated")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    client_width, scroll_width = page.evaluate(
+        "(() => { const b = document.querySelector('.heatmap-box'); return [b.clientWidth, b.scrollWidth]; })()")
+    assert client_width < 390 < scroll_width  # the table scrolls, inside its box
+    page.locator("a[data-cell='WP-IMP']").click()
+    expect(page.locator("h3#WP-IMP")).to_be_in_viewport()

@@ -27,8 +27,9 @@ Descriptions come in variants that differ in their last character only.
     *baseline*: ``openpyxl.load_workbook(BytesIO(data))`` of that same file.
     An import of unchanged content writes nothing, so the timed imports alternate
     between two variants and each one really updates the 73 entries. Each import
-    raises every entry's version, and the import refuses an entry changed after the
-    versions recorded in the hidden ``_meta`` sheet; so before every timed import the
+    raises every entry's version, and the import refuses a row changed in the workbook
+    whose entry was saved after the version recorded in the hidden ``_meta`` sheet (and
+    skips a row left as exported); so before every timed import the
     file is made the way an officer makes it — exported again from the current state
     (its ``_meta`` holds the current versions), then filled with the other variant —
     and only the import call (and, beside it, the baseline's load of the same bytes)
@@ -210,7 +211,7 @@ class Importer:
 
         with Session(self.engine, expire_on_commit=False) as session:
             rights = load_cycle_access(session, self.officer, self.cycle.id, "share").rights
-            n = excel.import_workbook(session, rights, self.cycle, data)
+            n = excel.import_workbook(session, rights, self.cycle, data).updated
             session.commit()
         if expect is not None and n != expect:
             raise SystemExit(f"the import updated {n} entries, not {expect}")

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.audit.tables import AuditEntry
 from app.self_assessment.tables import SelfAssessmentEntry
-from support import fill_report
+from support import fill_report, submit_report
 
 ENTRY = {
     "self_rating": "at",
@@ -244,3 +244,20 @@ def test_the_plain_read_says_what_the_models_say(client, world, session):
     report = service.load_report(session, world.cycle)
     assert report.public_data() == report.public().model_dump(mode="json")
     assert client.get(url(world), headers=world.auth("host_officer")).json() == report.public_data()
+
+
+def test_a_reopening_keeps_its_reason_for_the_officer_and_refuses_a_bad_one(client, world, session):
+    from app.self_assessment.tables import SelfAssessment
+
+    submit_report(session, world.cycle)
+    bad = client.post(url(world, "/reopen"), json={"reason": "x" * 2001}, headers=world.auth("coordinator"))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["reason"]
+    session.expire_all()
+    assert session.get(SelfAssessment, world.cycle.id).status == "submitted"
+    ok = client.post(url(world, "/reopen"), json={"reason": "Sources missing for GG-AMB-1."},
+                     headers=world.auth("coordinator"))
+    assert ok.status_code == 200 and ok.json()["status"] == "draft"
+    session.expire_all()
+    header = session.get(SelfAssessment, world.cycle.id)
+    assert header.reopen_reason == "Sources missing for GG-AMB-1."
+    assert header.reopened_by == world.people["coordinator"].id and header.reopened_at is not None

@@ -104,10 +104,10 @@ def test_export_is_a_workbook_an_officer_can_fill(client, world):
 
 def test_round_trip_with_openpyxl(client, world, session):
     r = send(client, world, edited(export(client, world), fill_three))
-    assert r.status_code == 200 and r.json() == {"updated": 3}
+    assert r.status_code == 200 and r.json() == {"updated": 3, "skipped": 70}
     assert_expected(client, world)
     again = send(client, world, export(client, world))  # the export imports back unchanged
-    assert again.json() == {"updated": 0}
+    assert again.json() == {"updated": 0, "skipped": 73}
     assert_expected(client, world)
 
 
@@ -134,7 +134,7 @@ def test_round_trip_through_libreoffice_calc(client, world, soffice, tmp_path):
     resaved = resave_with_libreoffice(soffice, edited(export(client, world), fill_three), tmp_path)
     assert b"LibreOffice" in zipfile.ZipFile(io.BytesIO(resaved)).read("docProps/app.xml")
     r = send(client, world, resaved)
-    assert r.status_code == 200 and r.json() == {"updated": 3}, r.text
+    assert r.status_code == 200 and r.json() == {"updated": 3, "skipped": 70}, r.text
     assert_expected(client, world)
 
 
@@ -221,16 +221,6 @@ def test_every_problem_is_listed_in_the_users_language(client, world):
     assert "3" in r.json()["detail"] and "rien n'a été modifié" in r.json()["detail"]
 
 
-def test_entry_changed_online_after_export_is_a_conflict(client, world, session):
-    data = edited(export(client, world), fill_three)
-    client.put(f"/api/v1/cycles/{world.cycle.id}/self-assessment/GG-AMB-2", headers=world.auth("host_officer"),
-               json={"self_rating": "above", "description": "Written online meanwhile."})
-    r = send(client, world, data)
-    assert r.status_code == 422 and r.json()["errors"][0]["cell"] == "A3"
-    assert "changed in the service after this workbook was exported" in r.json()["errors"][0]["msg"]
-    assert report(client, world)["GG-AMB-1"]["version"] == 0
-
-
 def test_only_the_host_officer_imports_and_not_after_submission(client, world, session):
     data = edited(export(client, world), fill_three)
     r = client.post(f"/api/v1/cycles/{world.cycle.id}/self-assessment.xlsx", files={"file": ("r.xlsx", data, XLSX)},
@@ -281,7 +271,7 @@ def test_a_far_away_cell_is_not_read(client, world):
         fill_three(wb)
         wb["Self-assessment"]["XFD1048576"] = "far away"
     r = send(client, world, edited(export(client, world), far))
-    assert r.status_code == 200 and r.json() == {"updated": 3}
+    assert r.status_code == 200 and r.json() == {"updated": 3, "skipped": 70}
 
 
 def test_rows_past_the_indicators_are_refused(client, world):
@@ -289,17 +279,12 @@ def test_rows_past_the_indicators_are_refused(client, world):
     assert r.status_code == 422 and r.json()["errors"][0]["cell"] == "A201"
 
 
-def test_odd_digits_in_the_hidden_versions_are_ignored_not_crashing(client, world):
-    r = send(client, world, edited(export(client, world), lambda wb: (fill_three(wb), wb["_meta"].append(["GG-AMB-1", "²"]))))
-    assert r.status_code == 200
-
-
 def test_twelve_long_evidence_items_survive_the_round_trip(client, world):
     evidence = [{"title": "T" * 300, "url": "https://www.velmar.example/" + "p" * 960 + str(n)} for n in range(12)]
     r = client.put(f"/api/v1/cycles/{world.cycle.id}/self-assessment/GG-AMB-1", headers=world.auth("host_officer"),
                    json={"self_rating": "at", "description": "x", "evidence": evidence})
     assert r.status_code == 200
-    assert send(client, world, export(client, world)).json() == {"updated": 0}
+    assert send(client, world, export(client, world)).json() == {"updated": 0, "skipped": 73}
     assert report(client, world)["GG-AMB-1"]["evidence"] == evidence
 
 
@@ -420,3 +405,182 @@ def test_problems_found_before_a_damaged_row_are_listed_with_it(client, world):
     assert r.status_code == 422
     assert [(e["sheet"], e["cell"]) for e in r.json()["errors"]] == [(DATA, "E3"), (DATA, None)]
     assert "damaged after row 5" in r.json()["errors"][1]["msg"]
+
+
+# --- which rows are edits: the hidden sheet's record of each row as exported ------------
+
+def put(client, world, code, description, rating="above", **fields):
+    r = client.put(f"/api/v1/cycles/{world.cycle.id}/self-assessment/{code}", headers=world.auth("host_officer"),
+                   json={"self_rating": rating, "description": description, **fields})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def fill_first_row(wb):
+    wb[DATA]["E2"], wb[DATA]["F2"] = "at the benchmark", "Typed in Excel."
+
+
+def test_a_row_untouched_in_the_workbook_keeps_what_was_saved_online_since(client, world):
+    put(client, world, "GG-AMB-2", "Before the export.")
+    data = edited(export(client, world), fill_first_row)
+    put(client, world, "GG-AMB-2", "Written online meanwhile.", rating="below")
+    r = send(client, world, data)
+    assert r.status_code == 200 and r.json() == {"updated": 1, "skipped": 72}, r.text
+    got = report(client, world)
+    assert got["GG-AMB-2"]["description"] == "Written online meanwhile." and got["GG-AMB-2"]["self_rating"] == "below"
+    assert got["GG-AMB-2"]["version"] == 2
+    assert got["GG-AMB-1"]["description"] == "Typed in Excel." and got["GG-AMB-1"]["version"] == 1
+
+
+def test_a_row_changed_only_in_the_workbook_is_applied(client, world):
+    put(client, world, "GG-AMB-1", "Online before the export.")
+    put(client, world, "GG-AMB-3", "Another one.")
+    data = edited(export(client, world), fill_first_row)
+    put(client, world, "GG-AMB-3", "Another one, changed online.")  # another row: no conflict
+    r = send(client, world, data)
+    assert r.status_code == 200 and r.json() == {"updated": 1, "skipped": 72}
+    got = report(client, world)
+    assert (got["GG-AMB-1"]["description"], got["GG-AMB-1"]["self_rating"], got["GG-AMB-1"]["version"]) == (
+        "Typed in Excel.", "at", 2)
+    assert got["GG-AMB-3"]["description"] == "Another one, changed online."
+
+
+def test_a_row_changed_in_the_workbook_to_what_is_online_is_no_conflict(client, world):
+    data = edited(export(client, world), fill_first_row)
+    put(client, world, "GG-AMB-1", "Typed in Excel.", rating="at")
+    r = send(client, world, data)
+    assert r.status_code == 200 and r.json() == {"updated": 0, "skipped": 73}
+    assert report(client, world)["GG-AMB-1"]["version"] == 1
+
+
+def test_a_row_changed_on_both_sides_refuses_the_import_showing_both_versions(client, world, session):
+    put(client, world, "GG-AMB-2", "Before the export.",
+        responsible=[{"name": "Paul Girard", "role": "Head of unit"}])
+    data = edited(export(client, world), fill_three)  # rows 2 (GG-AMB-1), 3 (GG-AMB-2) and 10
+    put(client, world, "GG-AMB-2", "Written online meanwhile.")
+    before = {(e.indicator_code, e.version, e.description) for e in session.exec(select(SelfAssessmentEntry))}
+    r = send(client, world, data)
+    assert r.status_code == 422, r.text
+    errors = r.json()["errors"]
+    assert [(e["sheet"], e["cell"]) for e in errors] == [("Self-assessment", "A3")]
+    msg = errors[0]["msg"]
+    assert msg.startswith("GG-AMB-2 was changed both in this workbook and online since the export "
+                          "(online by Amina Officer on 20")
+    assert ('Self-rating in this workbook: below the benchmark; online now: above the benchmark. '
+            'Description of policy and practice in this workbook: "Nothing yet."; '
+            'online now: "Written online meanwhile.".') in msg
+    assert 'Responsible people in this workbook: "Paul Girard | Head of unit"; online now: empty.' in msg
+    assert "Evidence" not in msg  # the same on both sides
+    assert "1 problems" in r.json()["detail"] and "nothing was changed" in r.json()["detail"]
+    session.expire_all()
+    assert {(e.indicator_code, e.version, e.description) for e in session.exec(select(SelfAssessmentEntry))} == before
+    assert report(client, world)["GG-AMB-1"]["version"] == 0  # the row changed in Excel only: not written either
+
+
+def test_a_conflict_reads_in_french_without_an_english_word(client, world):
+    data = edited(export(client, world), fill_three)
+    put(client, world, "GG-AMB-2", "x" * 500)
+    r = send(client, world, data, lang="fr")
+    msg = r.json()["errors"][0]["msg"]
+    assert msg.startswith("GG-AMB-2 a été modifié à la fois dans ce classeur et en ligne depuis l'export "
+                          "(en ligne par Amina Officer le 20")
+    assert ("Auto-évaluation dans ce classeur\u00a0: en dessous du référentiel\u00a0; en ligne maintenant\u00a0: "
+            "au-dessus du référentiel.") in msg
+    assert "«\u00a0" + "x" * 199 + "…\u00a0»" in msg  # long texts cut
+    assert not {"changed", "online", "workbook", "below", "empty"} & set(msg.replace(".", " ").split())
+
+
+def test_a_version_forged_for_an_entry_never_written_is_no_conflict(client, world):
+    """Nothing online to lose: the row is written (rather than a conflict with nothing)."""
+    data = edited(export(client, world), lambda wb: (fill_first_row(wb), wb[META].__setitem__("B6", "5")))
+    r = send(client, world, data)
+    assert r.status_code == 200 and r.json() == {"updated": 1, "skipped": 72}
+    assert report(client, world)["GG-AMB-1"]["description"] == "Typed in Excel."
+
+
+def exported_before_snapshots(data):
+    """The workbook as exported before the hidden sheet recorded each row (format 1): the
+    versions of the entries written, and nothing else."""
+    def edit(wb):
+        ws = wb[META]
+        ws["B1"] = "inti-cities/self-assessment/1"
+        for row in range(ws.max_row, 5, -1):
+            if ws.cell(row, 2).value == "0":
+                ws.delete_rows(row)
+            else:
+                ws.cell(row, 3).value = None
+    return edited(data, edit)
+
+
+def test_a_workbook_exported_before_the_record_of_rows_imports_by_versions(client, world):
+    put(client, world, "GG-AMB-2", "Before the export.")
+    put(client, world, "GG-AMB-3", "Before the export too.")
+    old = exported_before_snapshots(edited(export(client, world), fill_first_row))
+    assert load_workbook(io.BytesIO(old))[META].max_column == 2
+    put(client, world, "GG-AMB-3", "Written online meanwhile.")
+    r = send(client, world, old)  # row of GG-AMB-3 untouched, but it differs from what is online now
+    assert r.status_code == 422 and [e["cell"] for e in r.json()["errors"]] == ["A4"]
+    assert "GG-AMB-3 was changed in the service after this workbook was exported" in r.json()["errors"][0]["msg"]
+    assert report(client, world)["GG-AMB-1"]["version"] == 0
+    fresh = exported_before_snapshots(edited(export(client, world), fill_three))
+    r = send(client, world, fresh)
+    assert r.status_code == 200 and r.json() == {"updated": 3, "skipped": 70}
+    assert report(client, world)["GG-AMB-2"]["description"] == "Nothing yet."
+
+
+def test_odd_versions_in_a_workbook_before_the_record_of_rows_are_ignored_not_crashing(client, world):
+    put(client, world, "GG-AMB-1", "Online.")
+    for odd in ("9" * 5000, "²"):  # int() of 5,000 digits raises ValueError
+        old = exported_before_snapshots(export(client, world))
+        r = send(client, world, edited(old, lambda wb, v=odd: wb[META].append(["GG-AMB-1", v])))
+        assert r.status_code == 200 and r.json() == {"updated": 0, "skipped": 73}, r.text
+
+
+def _meta_cell(cell, value):
+    return lambda d: edited(d, _cell(META, cell, value))
+
+
+def _meta_row_deleted(row):
+    return lambda d: edited(d, lambda wb: wb[META].delete_rows(row))
+
+
+BAD_META = {  # make, [(sheet, cell)], the first one's message
+    "digest not hex": (_meta_cell("C6", "z" * 64), [(META, "C6")], "not the record of a row as exported"),
+    "digest missing": (_meta_cell("C7", None), [(META, "C7")], "not the record of a row as exported"),
+    "version not a number": (_meta_cell("B8", "two"), [(META, "B8")], "not a version number"),
+    "version of 5,000 digits": (_meta_cell("B8", "9" * 5000), [(META, "B8")], "not a version number"),
+    "unknown code": (_meta_cell("A9", "GG-AMB-99"), [(META, "A9"), (META, None)],
+                     'Unknown indicator code "GG-AMB-99"'),
+    "code twice": (_meta_cell("A9", "GG-AMB-1"), [(META, "A9"), (META, None)], "GG-AMB-1 appears twice (first in A6)"),
+    "row deleted": (_meta_row_deleted(10), [(META, None)], "lacks the record of GG-AMB-5 as exported"),
+    "unknown format": (_meta_cell("B1", "inti-cities/self-assessment/3"), [(None, None)],
+                       "not a self-assessment workbook exported by this service"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_META)
+def test_a_malformed_record_of_rows_is_refused_naming_the_cell(client, world, session, case):
+    make, places, message = BAD_META[case]
+    r = send(client, world, make(edited(export(client, world), fill_three)))
+    assert r.status_code == 422, r.text
+    errors = r.json()["errors"]
+    assert [(e["sheet"], e["cell"]) for e in errors] == places
+    assert message in errors[0]["msg"], errors
+    assert session.exec(select(SelfAssessmentEntry)).all() == []
+
+
+def test_rows_untouched_through_libreoffice_calc_are_no_edits(client, world, soffice, tmp_path):
+    """What LibreOffice writes back reads as the same rows: the record of each row survives it."""
+    put(client, world, "GG-AMB-1", "Paragraph one.\n\nParagraph two, « guillemets ».",
+        evidence=[{"title": "Plan", "url": "https://www.velmar.example/plan.pdf"}],
+        responsible=[{"name": "Hélène Marchetti", "role": "Deputy mayor", "department": "Mayor's office"}])
+    put(client, world, "GG-AMB-2", "1234")  # a number as text
+    data = edited(export(client, world), lambda wb: wb[DATA].__setitem__("F4", "Typed in Calc."))
+    put(client, world, "GG-AMB-1", "Changed online after the export.")
+    put(client, world, "GG-AMB-2", "Also changed online.")
+    r = send(client, world, resave_with_libreoffice(soffice, data, tmp_path))
+    assert r.status_code == 200 and r.json() == {"updated": 1, "skipped": 72}, r.text
+    got = report(client, world)
+    assert got["GG-AMB-1"]["description"] == "Changed online after the export."
+    assert got["GG-AMB-2"]["description"] == "Also changed online."
+    assert got["GG-AMB-3"]["description"] == "Typed in Calc."
