@@ -5,7 +5,8 @@ loaded into the served database, beside a cycle whose report is submitted and wh
 its preparatory review, and one whose report is empty. The coordinator, the host officer,
 the team leader and a peer, and a logged-out visitor, then open each page they reach from
 the interface, in French at 390 px and in English at 1280 px (each page is also measured at
-the other width). What each visit saw is kept; the tests below judge it:
+the other width), its confirmations opened. What each visit saw is kept; the tests below
+judge it:
 
 - no page scrolls sideways, at 390 px or at 1280 px;
 - no English interface text on a French page, and no French one on an English page (texts
@@ -169,6 +170,8 @@ def _visit(page: Page, axe: Axe, role: str, path: str, lang: str, base_url: str)
     first, other = (NARROW, WIDE) if lang == "fr" else (WIDE, NARROW)
     page.set_viewport_size({"width": first, "height": 900})
     response = page.goto(base_url + path)
+    # confirmations open, so that their questions and fields are measured and checked too
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     h1 = page.locator("h1")
     visit = Visit(role, path, lang, response.status if response else 0,
                   h1.first.inner_text() if h1.count() else "")
@@ -243,6 +246,9 @@ def test_every_page_was_reached_in_both_languages(crawl: Crawl):
     assert by_page[("visitor", "/login", "fr")].h1 == french("Log in") != "Log in"
     assert by_page[("visitor", "/login", "en")].h1 == "Log in"
     assert by_page[("coordinator", "/", "fr")].h1 == french("My cycles") != "My cycles"
+    draft_cycle = next(v for v in crawl.visits if v.role == "coordinator" and v.lang == "fr"
+                       and re.fullmatch(r"/cycles/\d+", v.path))
+    assert french("Yes, remove") in draft_cycle.text  # a confirmation, opened
     submitted = next(v for v in crawl.visits if v.role == "team leader" and v.lang == "en"
                      and re.fullmatch(r"/cycles/\d+", v.path))
     # every step named, its state in words too (for screen readers), not only in colour
