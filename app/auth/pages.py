@@ -10,10 +10,10 @@ from app.auth.deps import SESSION_COOKIE, optional_page_user
 from app.auth.service import INVITE, WEB, authenticate, issue_token, revoke_token, user_for_token
 from app.cookies import cookie_header, cookie_secure
 from app.db import SessionDep
-from app.i18n import LANG_COOKIE, LANGUAGES
+from app.i18n import LANG_COOKIE, LANGUAGES, N_
 from app.people import service as people
 from app.settings import SettingsDep
-from app.web import redirect, render, run_form, safe_next
+from app.web import Flash, redirect, render, run_form, safe_next
 
 router = APIRouter()
 
@@ -55,7 +55,7 @@ def logout(request: Request, session: SessionDep):
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         revoke_token(session, token)
-    response = redirect("/login")
+    response = redirect("/login", Flash(N_("You are logged out.")), request)
     _session_cookie(response, request, "", 0)
     return response
 

@@ -9,12 +9,13 @@ from benchmark.scales import CycleRole, Phase
 from app.auth.deps import PageCoordinator, PageUser
 from app.cycles import service
 from app.cycles.deps import CycleAccess, PageCycle, PageCycleChange
-from app.cycles.panels import panels
+from app.cycles.panels import next_steps, panels
 from app.cycles.schemas import CycleCreate, CycleUpdate, MemberCreate, PhaseChange
 from app.cycles.transitions import unmet_conditions
 from app.db import SessionDep
+from app.errors import request_language
 from app.etag import expected_version
-from app.i18n import N_
+from app.i18n import N_, gettext_for
 from app.ids import PathId
 from app.labels import PHASES
 from app.people.service import list_cities, list_users
@@ -26,7 +27,9 @@ router = APIRouter()
 
 @router.get("/")
 def my_cycles(request: Request, session: SessionDep, user: PageUser):
-    return render(request, "cycles/my_cycles.html", cycles=service.visible_cycles(session, user), phases=list(Phase))
+    cycles = service.visible_cycles(session, user)
+    return render(request, "cycles/my_cycles.html", cycles=cycles, phases=list(Phase),
+                  next_steps=next_steps(session, user, cycles, gettext_for(request_language(request))))
 
 
 def _new_cycle_page(request, session, status_code=200, form=None, **context):

@@ -40,3 +40,24 @@ def panels(session: Session, access: CycleAccess) -> list[tuple[str, dict[str, A
         if context is not None:
             out.append((panel.template, context))
     return out
+
+
+#: ``(session, user, cycles) -> {cycle id: [(label, url), ...]}``: what each part asks of
+#: the user next, shown under each cycle on My cycles (labels already translated).
+Steps = dict[int, list[tuple[str, str]]]
+NextSteps = Callable[[Session, Any, list[Any], Callable[..., str]], Steps]
+_NEXT_STEPS: list[NextSteps] = []
+
+
+def register_next_steps(steps: NextSteps) -> None:
+    """Let a part say, on My cycles, what the user has to do next in each cycle (one call
+    for all the listed cycles, so that the page's queries do not grow with them)."""
+    _NEXT_STEPS.append(steps)
+
+
+def next_steps(session: Session, user: Any, views: list[Any], _: Callable[..., str]) -> Steps:
+    out: Steps = {}
+    for steps in _NEXT_STEPS:
+        for cycle_id, items in steps(session, user, views, _).items():
+            out.setdefault(cycle_id, []).extend(items)
+    return out

@@ -7,15 +7,16 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from benchmark.indicators import DimensionDef, Indicator, PillarDef
-from benchmark.scales import Phase, SelfRating
+from benchmark.scales import CycleRole, Phase, SelfRating
 
 from app.auth.permissions import require
 from app.cycles.deps import CycleAccess, PageCycle
-from app.cycles.panels import register_panel
+from app.cycles.panels import register_next_steps, register_panel
 from app.db import SessionDep
 from app.errors import field_error, request_language
 from app.etag import expected_version
 from app.i18n import N_, gettext_for
+from app.ids import PathId
 from app.people.tables import City
 from app.self_assessment import excel, service
 from app.self_assessment.schemas import EntryPublic, EntryWrite, ReopenRequest
@@ -90,8 +91,9 @@ def _page(request, session, access: CycleAccess, status_code=200, **context):
                   status_code=status_code, cycle=access.cycle, report=report, sections=sections(report),
                   missing=report.missing(), ratings=[r.value for r in SelfRating], rights=rights,
                   can_reopen=rights.reopen_self_assessment() is True,
-                  evidence_text=lambda e: service.format_lines([x.model_dump() for x in e.evidence],
-                                                               service.EVIDENCE_KEYS),
+                  evidence_text=lambda e: service.format_lines(
+                      [x.model_dump() for x in e.evidence if not is_document(x.url)], service.EVIDENCE_KEYS),
+                  documents_of=lambda e: [x for x in e.evidence if is_document(x.url)],
                   responsible_text=lambda e: service.format_lines([x.model_dump() for x in e.responsible],
                                                                   service.RESPONSIBLE_KEYS),
                   **context)
@@ -121,18 +123,47 @@ def _cycle_panel(session, access: CycleAccess) -> dict:
 register_panel(Phase.SELF_ASSESSMENT.order, "self_assessment/cycle_panel.html", _cycle_panel)
 
 
+def _next_steps(session, user, views, _) -> dict[int, list[tuple[str, str]]]:
+    """On My cycles, the host officer's report while she may still write it: "continue my
+    report — 41 of 73"."""
+    mine = [v.cycle for v in views if v.my_role == CycleRole.HOST_OFFICER and v.cycle.phase == Phase.SELF_ASSESSMENT]
+    out = {}
+    for cycle, (done, total, submitted) in service.progress_of(session, mine).items():
+        if submitted:
+            continue
+        if done == total:
+            out[cycle] = [(_(N_("Check and submit my report")), f"/cycles/{cycle}/self-assessment/submit")]
+        else:
+            out[cycle] = [(_(N_("Continue my report — %(done)s of %(total)s"), done=done, total=total),
+                           f"/cycles/{cycle}/self-assessment")]
+    return out
+
+
+register_next_steps(_next_steps)
+
+
 @router.get("/cycles/{cycle_id}/self-assessment")
-def report_page(request: Request, session: SessionDep, access: PageCycle):
-    return _page(request, session, access)
+def report_page(request: Request, session: SessionDep, access: PageCycle, show: str = ""):
+    """``?show=unfinished``: only the indicators still lacking a self-rating or a description."""
+    return _page(request, session, access, only_unfinished=show == "unfinished")
 
 
-def _entry_from_form(form: dict) -> EntryWrite:
+def _entry_from_form(form: dict, documents: list[dict]) -> EntryWrite:
+    """The card's fields as an entry. Its uploaded ``documents`` are not in the form's
+    evidence field (which holds the links, one per line): they are kept as they are, first,
+    and only the card's remove button takes one away."""
     return parse_form(EntryWrite, {
         "self_rating": form.get("self_rating") or None,
         "description": (form.get("description") or "").replace("\r\n", "\n"),
-        "evidence": service.parse_lines(form.get("evidence") or "", service.EVIDENCE_KEYS),
+        "evidence": [*documents, *service.parse_lines(form.get("evidence") or "", service.EVIDENCE_KEYS)],
         "responsible": service.parse_lines(form.get("responsible") or "", service.RESPONSIBLE_KEYS),
     })
+
+
+def _documents(session, access: CycleAccess, code: str) -> list[dict]:
+    """The entry's uploaded documents as evidence items, as saved now."""
+    return [e.model_dump() for e in service.saved_entry(session, access.cycle, code).entry.evidence
+            if is_document(e.url)]
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/entries/{code}")
@@ -142,7 +173,8 @@ def save_entry(request: Request, session: SessionDep, access: PageCycle, code: s
     as_json = "application/json" in request.headers.get("accept", "")
 
     def save():
-        entry = service.write_entry(session, access.rights, access.cycle, code, _entry_from_form(form),
+        entry = service.write_entry(session, access.rights, access.cycle, code,
+                                    _entry_from_form(form, _documents(session, access, code)),
                                     expected_version(form.get("version") or None))
         if not as_json:
             return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}",
@@ -185,8 +217,11 @@ def _saved_now(request: Request, session, access: CycleAccess, code: str) -> dic
 @router.post("/cycles/{cycle_id}/self-assessment/entries/{code}/document")
 def upload_document(request: Request, session: SessionDep, access: PageCycle, code: str,
                     file: Annotated[UploadFile, File()], title: Annotated[str, Form()] = ""):
-    """Upload a document and add it to the indicator's evidence, in one transaction."""
+    """Upload a document and add it to the indicator's evidence, in one transaction. The
+    page's script sends it (JSON answer: the card shows the document, or the refusal,
+    without leaving the page); without script the form posts and comes back to the card."""
     data = file.file.read(service.DOCUMENT_MAX_BYTES + 1)
+    as_json = "application/json" in request.headers.get("accept", "")
 
     def upload():
         report = service.load_report(session, access.cycle)
@@ -200,12 +235,39 @@ def upload_document(request: Request, session: SessionDep, access: PageCycle, co
             "responsible": [r.model_dump() for r in current.responsible]})
         doc = service.add_document(session, access.rights, access.cycle, file.filename or "", data)
         entry.evidence[-1].url = service.document_url(doc)
+        written = service.write_entry(session, access.rights, access.cycle, code, entry, current.version)
+        flash = Flash(N_("Document added to the evidence of %(code)s: %(title)s."), code=code, title=name)
+        if as_json:
+            return JSONResponse({"version": written.version, "title": name, "url": entry.evidence[-1].url,
+                                 "message": flash.text(gettext_for(request_language(request)))})
+        return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}", flash, request)
+
+    def refused(status, error, errors):
+        if as_json:
+            return JSONResponse({"detail": error, "errors": errors}, status_code=status)
+        return _page(request, session, access, status, error=error, errors=errors, error_code=code)
+
+    return run_form(request, session, upload, refused)
+
+
+@router.post("/cycles/{cycle_id}/self-assessment/entries/{code}/documents/{document_id}/remove")
+def remove_document(request: Request, session: SessionDep, access: PageCycle, code: str, document_id: PathId):
+    """Take an uploaded document out of the indicator's evidence (the file itself stays, as
+    the audit log may name it)."""
+    def remove():
+        current = service.saved_entry(session, access.cycle, code).entry
+        url = f"/api/v1/cycles/{access.cycle.id}/documents/{document_id}"
+        kept = [e.model_dump() for e in current.evidence if e.url != url]
+        gone = [e.title for e in current.evidence if e.url == url]
+        entry = parse_form(EntryWrite, {
+            "self_rating": current.self_rating, "description": current.description, "evidence": kept,
+            "responsible": [r.model_dump() for r in current.responsible]})
         service.write_entry(session, access.rights, access.cycle, code, entry, current.version)
         return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}",
-                        Flash(N_("Document added to the evidence of %(code)s: %(title)s."), code=code, title=name),
-                        request)
+                        Flash(N_("Document removed from the evidence of %(code)s: %(title)s."), code=code,
+                              title=gone[0] if gone else "—"), request)
 
-    return run_form(request, session, upload, _show_on_page(request, session, access, code))
+    return run_form(request, session, remove, _show_on_page(request, session, access, code))
 
 
 def _submit_page(request, session, access: CycleAccess, status_code=200, error=None):

@@ -153,6 +153,23 @@ def report_history(session: Session, cycle: Cycle) -> ReportHistory:
                          names.get(header.reopened_by or -1), header.reopen_reason)
 
 
+def progress_of(session: Session, cycles: list[Cycle]) -> dict[int, tuple[int, int, bool]]:
+    """For each cycle: (indicators done, indicators in its set, submitted), in two queries."""
+    if not cycles:
+        return {}
+    ids = [id_of(c) for c in cycles]
+    done: dict[int, int] = dict.fromkeys(ids, 0)
+    for cycle_id, rating, description in session.exec(
+            select(SelfAssessmentEntry.cycle_id, SelfAssessmentEntry.self_rating, SelfAssessmentEntry.description)
+            .where(col(SelfAssessmentEntry.cycle_id).in_(ids))):
+        if rating is not None and description.strip():
+            done[cycle_id] += 1
+    submitted = set(session.exec(select(SelfAssessment.cycle_id).where(
+        col(SelfAssessment.cycle_id).in_(ids), SelfAssessment.status == SUBMITTED.value)).all())
+    return {id_of(c): (done[id_of(c)], len(get_set(session, c.indicator_set_version).indicators), id_of(c) in submitted)
+            for c in cycles}
+
+
 def lock_report(session: Session, cycle: Cycle, *, exclusive: bool) -> ReportStatus:
     """Lock the report before reading what a write depends on, and answer its status: its
     header row is created if missing, then read ``FOR SHARE`` by the writes of entries

@@ -214,9 +214,11 @@
     if (label) label.textContent = label.textContent.replace(/^\d+/, body.completed);
     Object.keys(body.pillars).forEach(function (code) {
       var p = document.querySelector('[data-pillar="' + code + '"]');
-      var t = document.querySelector('[data-pillar-text="' + code + '"]');
       if (p) p.value = body.pillars[code][0];
-      if (t) t.textContent = body.pillars[code][0] + "/" + body.pillars[code][1];
+      [code, code + "-nav"].forEach(function (name) {
+        var t = document.querySelector('[data-pillar-text="' + name + '"]');
+        if (t) t.textContent = body.pillars[code][0] + "/" + body.pillars[code][1];
+      });
     });
     document.dispatchEvent(new CustomEvent("inti:saved", { detail: body }));
   }
@@ -260,6 +262,72 @@
       } catch (e) { forget(form); }
     }
   });
+  // Documents are sent by script too: the card shows the new document, or why it was
+  // refused, without leaving the page (the page's flash says the same without script).
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-upload]"), function (upload) {
+    upload.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var note = upload.querySelector("[data-upload-status]");
+      var card = upload.closest(".entry");
+      Array.prototype.forEach.call(card.querySelectorAll(".documents .field-error"), function (el) { el.remove(); });
+      note.textContent = text.uploading;
+      note.classList.remove("bad");
+      fetch(upload.action, {
+        method: "POST", body: new FormData(upload), headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        var type = response.headers.get("content-type") || "";
+        if (response.redirected || type.indexOf("json") < 0) {
+          note.textContent = text.expired;
+          note.classList.add("bad");
+          return;
+        }
+        return response.json().then(function (answer) {
+          if (!response.ok) {
+            note.textContent = "";
+            var p = document.createElement("p");
+            p.className = "field-error";
+            p.setAttribute("role", "alert");
+            p.textContent = answer.detail + (answer.errors || []).map(function (e) { return " " + e.msg; }).join("");
+            upload.before(p);
+            return;
+          }
+          var list = card.querySelector("[data-documents]");
+          var empty = list.querySelector("[data-no-documents]");
+          if (empty) empty.remove();
+          var li = document.createElement("li");
+          var a = document.createElement("a");
+          a.href = answer.url; a.textContent = answer.title; a.setAttribute("download", "");
+          li.appendChild(a);
+          list.appendChild(li);
+          var form = card.querySelector("form[data-autosave]");
+          if (form) form.elements.version.value = answer.version;
+          note.textContent = answer.message;
+          upload.reset();
+        });
+      }).catch(function () {
+        note.textContent = text.offline;
+        note.classList.add("bad");
+      });
+    });
+  });
+
+  // "Next unfinished": the first card below the top of the screen that is not complete.
+  var next = document.querySelector("[data-next-unfinished]");
+  if (next) {
+    next.addEventListener("click", function (event) {
+      var cards = Array.prototype.slice.call(document.querySelectorAll("article.entry:not(.complete)"));
+      var offset = (document.querySelector(".report-nav") || {offsetHeight: 0}).offsetHeight + 8;
+      var target = cards.filter(function (c) { return c.getBoundingClientRect().top > offset + 4; })[0] || cards[0];
+      if (!target) return;
+      event.preventDefault();
+      target.scrollIntoView({ behavior: "smooth", block: "start" });
+      var first = target.querySelector("input, textarea");
+      if (first) first.focus({ preventScroll: true });
+      history.replaceState(null, "", "#" + target.id);
+    });
+  }
+
   function retry() {
     forms.forEach(function (form) { if (form._dirty && !form._inflight) save(form); });
   }

@@ -198,3 +198,22 @@ def test_removing_a_member_asks_first_and_says_it_is_done(client, world, session
     assert f"Remove {peer.full_name} from the team?" in html
     done = client.post(f"{url}/members/{peer.id}/remove", data={"csrf_token": csrf}, headers=HTML)
     assert done.status_code == 200 and f"{peer.full_name} left the team." in done.text
+
+
+def test_my_cycles_offers_the_officer_her_report_with_its_progress_until_submitted(client, world, session):
+    from support import fill_report
+
+    fill_report(session, world.cycle, ["GG-AMB-1", "GG-AMB-2"])
+    browser_login(client, session, world.people["host_officer"])
+    html = client.get("/?lang=fr", headers=HTML).text
+    assert (f'<a class="button next-step" href="/cycles/{world.cycle.id}/self-assessment">'
+            "Continuer mon rapport — 2 sur 73</a>") in html
+    browser_login(client, session, world.people["peer"])
+    assert "next-step" not in client.get("/", headers=HTML).text
+    fill_report(session, world.cycle)
+    browser_login(client, session, world.people["host_officer"])
+    html = client.get("/?lang=en", headers=HTML).text
+    assert f'href="/cycles/{world.cycle.id}/self-assessment/submit">Check and submit my report</a>' in html
+    submit_report(session, world.cycle)
+    browser_login(client, session, world.people["host_officer"])
+    assert "next-step" not in client.get("/", headers=HTML).text

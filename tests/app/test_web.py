@@ -134,3 +134,10 @@ def test_the_favicon_exists(client):
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml" and b"<svg" in icon.content
     assert client.get("/static/favicon.svg").status_code == 200
+
+
+def test_logging_out_says_so_on_the_login_page(client, world, session):
+    browser_login(client, session, world.people["peer"])
+    out = client.post("/logout", data={"csrf_token": csrf_of(client)}, headers=HTML)
+    assert out.status_code == 200 and "You are logged out." in out.text
+    assert world.people["peer"].full_name not in out.text

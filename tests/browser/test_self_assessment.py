@@ -167,3 +167,36 @@ def test_the_read_view_fits_a_phone_its_summary_scrolling_in_its_own_box(page: P
     assert client_width < 390 < scroll_width  # the table scrolls, inside its box
     page.locator("a[data-cell='WP-IMP']").click()
     expect(page.locator("h3#WP-IMP")).to_be_in_viewport()
+
+
+def test_a_document_is_added_to_its_card_or_refused_there_without_leaving_the_page(page: Page, people, cycle,
+                                                                                  tmp_path):
+    log_in(page, people.host_officer.email, people.password)
+    report = f"/cycles/{cycle.id}/self-assessment"
+    page.goto(report)
+    card = page.locator("article[id='IE-IMP-2']")
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    card.get_by_label("Title").fill("Plan d'accueil 2026")
+    card.locator("input[type=file]").set_input_files(str(pdf))
+    card.get_by_role("button", name="Upload").click()
+    expect(card.locator("[data-documents] a")).to_have_text("Plan d'accueil 2026", timeout=10_000)
+    expect(card.locator("[data-upload-status]")).to_contain_text("Document added to the evidence of IE-IMP-2")
+    bad = tmp_path / "run.exe"
+    bad.write_bytes(b"MZ\x90\x00 not a document")
+    card.locator("input[type=file]").set_input_files(str(bad))
+    card.get_by_role("button", name="Upload").click()
+    expect(card.locator(".documents .field-error")).to_be_visible(timeout=10_000)
+    assert page.url.endswith(report)  # still on the report, not on the form's address
+    card.get_by_label("Description of policy and practice").fill("Plan adopted in 2026.")
+    expect(card.locator("[data-status]")).to_contain_text("Saved", timeout=10_000)  # the version followed the upload
+
+
+def test_next_unfinished_and_the_unfinished_filter(page: Page, people, cycle):
+    log_in(page, people.host_officer.email, people.password)
+    page.goto(f"/cycles/{cycle.id}/self-assessment")
+    page.get_by_role("link", name="Next unfinished").click()
+    expect(page).to_have_url(re.compile(r"#GG-AMB-1$"))
+    page.get_by_role("link", name="Only the unfinished (3)").click()
+    expect(page.locator("article.entry")).to_have_count(3)
+    expect(page.locator("article.entry h4 .code")).to_have_text(LEFT)

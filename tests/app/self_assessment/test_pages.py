@@ -180,6 +180,40 @@ def test_page_upload_adds_the_document_to_the_evidence(client, world, session):
     entry = session.exec(select(SelfAssessmentEntry)).one()
     assert entry.evidence == [{"title": "Budget 2026", "url": f"/api/v1/cycles/{world.cycle.id}/documents/{doc.id}"}]
     assert client.get(entry.evidence[0]["url"]).content == b"%PDF-1.4 budget"  # the page's cookie is enough
+    shown = client.get(page(world) + "#GG-AMB-1", headers=HTML).text
+    assert "Document added to the evidence of GG-AMB-1: Budget 2026." in shown
+    card = shown.split('id="GG-AMB-1"')[1].split("</article>")[0]
+    assert f'<a href="{entry.evidence[0]["url"]}" download>Budget 2026</a>' in card
+    assert "/documents/" not in card.split('name="evidence"')[1].split("</textarea>")[0]  # not a line to delete
+
+    # A save of the card's fields keeps the document, which its own button removes.
+    csrf = csrf_of(client, page(world))
+    saved = client.post(page(world, "/entries/GG-AMB-1"), data={
+        "csrf_token": csrf, "version": "1", "self_rating": "at", "description": "Budget line.",
+        "evidence": "Plan | https://velmar.example/plan"}, headers={"Accept": "application/json"})
+    assert saved.status_code == 200
+    session.expire_all()
+    assert [e["title"] for e in session.exec(select(SelfAssessmentEntry)).one().evidence] == ["Budget 2026", "Plan"]
+    removed = client.post(page(world, f"/entries/GG-AMB-1/documents/{doc.id}/remove"), data={"csrf_token": csrf},
+                          headers=HTML)
+    assert removed.status_code == 200
+    assert "Document removed from the evidence of GG-AMB-1: Budget 2026." in removed.text
+    session.expire_all()
+    assert [e["title"] for e in session.exec(select(SelfAssessmentEntry)).one().evidence] == ["Plan"]
+
+
+def test_a_scripted_upload_answers_json_both_ways_and_never_leaves_the_page(client, world, session):
+    browser_login(client, session, world.people["host_officer"])
+    csrf = csrf_of(client, page(world))
+    url = page(world, "/entries/GG-AMB-1/document?lang=fr")
+    ok = client.post(url, data={"csrf_token": csrf, "title": "Budget"}, headers={"Accept": "application/json"},
+                     files={"file": ("budget.pdf", b"%PDF-1.4 budget", "application/pdf")})
+    assert ok.status_code == 200 and ok.json()["title"] == "Budget" and ok.json()["version"] == 1
+    assert ok.json()["message"] == "Document ajouté aux justificatifs de GG-AMB-1\u00a0: Budget."
+    bad = client.post(url, data={"csrf_token": csrf}, headers={"Accept": "application/json"},
+                      files={"file": ("virus.exe", b"MZ\x90\x00", "application/octet-stream")})
+    assert bad.status_code in (415, 422) and bad.headers["content-type"].startswith("application/json")
+    assert bad.json()["detail"] and "<html" not in bad.text
 
 
 def test_page_upload_refused_stores_nothing(client, world, session):
