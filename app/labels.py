@@ -26,6 +26,11 @@ LANGUAGE_NAMES = {
     "fr": N_("French"),
     "en": N_("English"),
 }
+SET_STATUSES = {  # of an indicator set
+    "draft": N_("draft"),
+    "approved": N_("approved"),
+    "retired": N_("retired"),
+}
 #: Form fields by name, as their labels call them: an error names the field so, never by its
 #: internal name. A field missing here is not named (the message is shown beside it).
 FIELDS = {

@@ -53,6 +53,11 @@ def login(request: Request, session: SessionDep, settings: SettingsDep, email: A
         token = issue_token(session, user, WEB, timedelta(hours=hours))
         response = redirect(safe_next(next))
         _session_cookie(response, request, token, hours * 3600)
+        if user.language in LANGUAGES and LANG_COOKIE not in request.cookies:
+            # The profile's language becomes this browser's too (a choice made here before
+            # is kept), so that the pages that do not look the user up, such as an unknown
+            # address's 404, speak it as well.
+            _language_cookie(response, request, user.language)
         return response
 
     return run_form(request, session, log_in, lambda status, error, _errors: render(
@@ -111,7 +116,11 @@ def switch_language(request: Request, session: SessionDep, lang: str, next: str 
         same_site = request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
         if user is not None and user.language != lang and same_site:
             people.set_language(session, user, lang)
-        secure = cookie_secure(request.url.scheme, request.app.state.settings)
-        response.raw_headers.append((b"set-cookie", cookie_header(
-            LANG_COOKIE, lang, secure=secure, max_age=365 * 86400, http_only=False)))
+        _language_cookie(response, request, lang)
     return response
+
+
+def _language_cookie(response: RedirectResponse, request: Request, lang: str) -> None:
+    secure = cookie_secure(request.url.scheme, request.app.state.settings)
+    response.raw_headers.append((b"set-cookie", cookie_header(
+        LANG_COOKIE, lang, secure=secure, max_age=365 * 86400, http_only=False)))

@@ -21,8 +21,15 @@ def test_my_cycles_shows_role_phase_and_deadline(client, world, session):
     session.commit()
     browser_login(client, session, world.people["peer"])
     html = client.get("/", headers=HTML).text
-    row = re.search(r"<tr>\s*<td><a href=\"/cycles/%d\">Velmar 2027</a>.*?</tr>" % world.cycle.id, html, re.S).group(0)
-    assert "Peer" in row and "Self-assessment" in row and "January 29, 2027" in row
+    cid = world.cycle.id
+    card = re.search(rf'<li class="cycle-card" id="cycle-{cid}">\s*<h2><a href="/cycles/{cid}">Velmar 2027</a></h2>'
+                     r".*?</ol>", html, re.S).group(0)
+    assert "<dd>Peer</dd>" in card and "January 29, 2027" in card
+    steps = re.findall(
+        r'<li class="(\w+)"( aria-current="step")?><span class="mark" aria-hidden="true">(.)</span> ([^<]+)<', card)
+    assert steps == [("current", ' aria-current="step"', "1", "Self-assessment"),
+                     ("future", "", "2", "Preparatory review"), ("future", "", "3", "Visit"),
+                     ("future", "", "4", "Reporting"), ("future", "", "5", "Published")]
 
 
 def test_my_cycles_in_french(client, world, session):
@@ -98,6 +105,12 @@ def test_phase_button_with_stale_version_is_refused(client, world, session):
     ok = client.post(f"/cycles/{world.cycle.id}/phase", headers=HTML,
                      data={"phase": "preparatory_review", "version": str(world.cycle.version), "csrf_token": csrf})
     assert ok.status_code == 200 and "Current phase: <strong>Preparatory review</strong>" in ok.text
+    # the steps: one done (a check mark), the current one, three to come, each named
+    assert ('<li class="done"><span class="mark" aria-hidden="true">✓</span> Self-assessment'
+            '<span class="visually-hidden"> (done)</span></li>') in ok.text
+    assert ('<li class="current" aria-current="step"><span class="mark" aria-hidden="true">2</span> Preparatory review'
+            in ok.text)
+    assert ok.text.count('<li class="future">') == 3
 
 
 def test_language_switch_is_remembered_on_the_profile(client, world, session):
@@ -108,6 +121,27 @@ def test_language_switch_is_remembered_on_the_profile(client, world, session):
     assert session.get(User, world.people["peer"].id).language == "fr"
     client.cookies.delete("inti_lang")
     assert '<html lang="fr">' in client.get("/benchmark", headers={**HTML, "Accept-Language": "en"}).text
+
+
+def test_logging_in_gives_the_browser_the_profiles_language_unless_it_chose_one(client, world, session):
+    """So that a page which does not look the user up (an unknown address) speaks it too."""
+    from support import PASSWORD
+
+    peer = world.people["peer"]
+    peer.language = "fr"
+    session.add(peer)
+    session.commit()
+    english = {**HTML, "Accept-Language": "en"}
+    r = client.post("/login", data={"email": peer.email, "password": PASSWORD, "csrf_token": csrf_of(client)},
+                    headers=english, follow_redirects=False)
+    assert r.status_code == 303 and any(h.startswith("inti_lang=fr;") for h in r.headers.get_list("set-cookie"))
+    missing = client.get("/no-such-page", headers=english)
+    assert missing.status_code == 404 and '<html lang="fr">' in missing.text and "Rien à cette adresse" in missing.text
+
+    client.cookies.set("inti_lang", "en")  # chosen in this browser before logging in: kept
+    r = client.post("/login", data={"email": peer.email, "password": PASSWORD, "csrf_token": csrf_of(client)},
+                    headers=english, follow_redirects=False)
+    assert r.status_code == 303 and not any(h.startswith("inti_lang=") for h in r.headers.get_list("set-cookie"))
 
 
 def test_a_language_link_from_another_site_does_not_change_the_profile(client, world, session):
