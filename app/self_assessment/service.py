@@ -8,7 +8,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import Any, Protocol, TypedDict, cast
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -56,13 +56,6 @@ class Report:
         """Codes whose entry lacks a self-rating or a description, in source order."""
         return [i.code for i in self.iset.indicators if not is_complete(self.entries.get(i.code))]
 
-    def public_data(self) -> dict:
-        """The same as :meth:`public`, as plain data ready for JSON: what a read of the whole
-        report answers, without building 73 models and their items (most of its time)."""
-        entries = [entry_data(i.code, self.entries.get(i.code)) for i in self.iset.indicators]
-        return {"status": self.status.value, "completed": len(entries) - len(self.missing()), "total": len(entries),
-                "entries": entries}
-
     def public(self) -> SelfAssessmentPublic:
         entries = [entry_public(i.code, self.entries.get(i.code)) for i in self.iset.indicators]
         total = len(entries)
@@ -89,11 +82,26 @@ EVIDENCE_KEYS = ("title", "url")
 RESPONSIBLE_KEYS = ("name", "role", "department")
 
 
-def is_complete(entry: SelfAssessmentEntry | None) -> bool:
+class EntryValues(Protocol):
+    """What the contract shows of an entry: a stored row, or the same columns read alone."""
+
+    @property
+    def self_rating(self) -> str | None: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def evidence(self) -> list[dict[str, Any]]: ...
+    @property
+    def responsible(self) -> list[dict[str, Any]]: ...
+    @property
+    def version(self) -> int: ...
+
+
+def is_complete(entry: EntryValues | None) -> bool:
     return entry is not None and entry.self_rating is not None and bool(entry.description.strip())
 
 
-def entry_data(code: str, entry: SelfAssessmentEntry | None) -> dict:
+def entry_data(code: str, entry: EntryValues | None) -> dict:
     """An entry in the contract's shape as plain data (stored values were validated when written)."""
     if entry is None:
         return {"indicator_code": code, "self_rating": None, "description": "", "evidence": [], "responsible": [],
@@ -182,6 +190,23 @@ def lock_report(session: Session, cycle: Cycle, *, exclusive: bool) -> ReportSta
     status = session.exec(select(SelfAssessment.status).where(col(SelfAssessment.cycle_id) == cycle.id)
                           .with_for_update(read=not exclusive)).one()
     return ReportStatus(status)
+
+
+def report_data(session: Session, rights: CycleRights, cycle: Cycle) -> dict[str, Any]:
+    """The whole report as a read of it answers, as plain data ready for JSON — the API's
+    most frequent call, so read lean: the entries' columns in one query, no ORM objects
+    (building 73 of them took a third of the read), and the status as the cycle's access
+    read it (in the same transaction)."""
+    require(rights.read_self_assessment())
+    iset = get_set(session, cycle.indicator_set_version)
+    rows: dict[str, EntryValues] = {row.indicator_code: cast(EntryValues, row) for row in session.execute(
+        select(*(col(c) for c in (SelfAssessmentEntry.indicator_code, SelfAssessmentEntry.self_rating,
+                                  SelfAssessmentEntry.description, SelfAssessmentEntry.evidence,
+                                  SelfAssessmentEntry.responsible, SelfAssessmentEntry.version)))
+        .where(col(SelfAssessmentEntry.cycle_id) == cycle.id))}
+    entries = [entry_data(i.code, rows.get(i.code)) for i in iset.indicators]
+    done = sum(1 for i in iset.indicators if is_complete(rows.get(i.code)))
+    return {"status": rights.report_status.value, "completed": done, "total": len(entries), "entries": entries}
 
 
 def readable_report(session: Session, rights: CycleRights, cycle: Cycle) -> Report:
