@@ -11,6 +11,7 @@ import asyncio
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import httpx
@@ -54,7 +55,10 @@ def stream_to_app(app, method: str, url: str, body: Body, headers: dict) -> http
     async def go():
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
             return await c.request(method, url, content=body.stream(), headers=headers)
-    return asyncio.run(go())
+    # In a thread of its own: this thread may already run an event loop (Playwright's sync
+    # API keeps one while the browser tests' session lasts).
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 def count(session, table) -> int:

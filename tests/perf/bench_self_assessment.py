@@ -259,8 +259,10 @@ class PageBaseline:
             cycle=self.cycle, report=report, sections=sections(report), missing=report.missing(),
             ratings=[r.value for r in SelfRating], can_reopen=False,
             evidence_text=lambda e: service.format_lines([x.model_dump() for x in e.evidence], service.EVIDENCE_KEYS),
+            documents_of=lambda e: [],
             responsible_text=lambda e: service.format_lines([x.model_dump() for x in e.responsible],
                                                             service.RESPONSIBLE_KEYS),
+            history=service.ReportHistory(), editing=True, colon=": ", flash=None,
         )
 
 
