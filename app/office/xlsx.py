@@ -38,6 +38,8 @@ LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")  # grey: what the reader ma
 UNLOCKED = Protection(locked=False)
 LINE_POINTS, MAX_ROW_POINTS = 15, 409  # Excel's default line, and its highest row
 
+#: What makes a typed cell a formula in Excel or Calc.
+FORMULA_STARTS = frozenset("=+-@")
 SHEET_DAMAGED = N_("The sheet is damaged: it cannot be read.")
 SHEET_DAMAGED_AFTER = N_("The sheet is damaged after row %(row)s: it cannot be read.")
 CELL_DAMAGED = N_("The cell is damaged: its content cannot be read.")
@@ -47,12 +49,16 @@ CELL_DAMAGED = N_("The cell is damaged: its content cannot be read.")
 
 def text_cell(ws: Worksheet, row: int, col: int, value: str | None) -> Cell:
     """The cell at ``row``, ``col`` holding ``value`` as text, never as a formula whatever it
-    starts with, without the characters XML cannot hold; empty for None or ""."""
+    starts with, without the characters XML cannot hold; empty for None or "". Text that
+    a spreadsheet would read as a formula (starting with =, +, - or @) is also marked
+    quote-prefixed, so that editing the cell in Excel or Calc keeps it text."""
     cell = ws.cell(row=row, column=col)
     value = ILLEGAL_CHARACTERS_RE.sub("", value) if value else value
     cell.value = value if value else None
     if value:
         cell.data_type = "s"
+        if value[0] in FORMULA_STARTS:
+            cell.quotePrefix = True
     return cell
 
 

@@ -56,8 +56,7 @@ def upload_document(access: ApiCycle, session: SessionDep, file: Annotated[Uploa
 @router.get("/cycles/{cycle_id}/documents/{document_id}")
 def download_document(access: ReaderCycle, document_id: PathId, session: SessionDep):
     """Only to those who may read the report; always as a download, never rendered inline."""
-    service.readable_report(session, access.rights, access.cycle)
-    doc = service.get_document(session, access.cycle, document_id)
+    doc = service.get_document(session, access.rights, access.cycle, document_id)
     return Response(doc.data, media_type=doc.content_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(doc.filename)}",
         "Content-Security-Policy": "sandbox; default-src 'none'",

@@ -13,7 +13,7 @@ from app.auth.permissions import require
 from app.cycles.deps import CycleAccess, PageCycle
 from app.cycles.panels import register_next_steps, register_panel
 from app.db import SessionDep
-from app.errors import field_error, request_language
+from app.errors import NotFound, field_error, request_language
 from app.etag import expected_version
 from app.i18n import N_, gettext_for
 from app.ids import PathId
@@ -210,7 +210,9 @@ def _saved_now(request: Request, session, access: CycleAccess, code: str) -> dic
     return {"detail": detail, "saved_at": saved.updated_at.isoformat() if saved.updated_at else None, "current": {
         "version": e.version, "self_rating": e.self_rating.value if e.self_rating else "",
         "description": e.description,
-        "evidence": service.format_lines([x.model_dump() for x in e.evidence], service.EVIDENCE_KEYS),
+        # the links only, as the card's field holds them (documents are items of their own)
+        "evidence": service.format_lines([x.model_dump() for x in e.evidence if not is_document(x.url)],
+                                         service.EVIDENCE_KEYS),
         "responsible": service.format_lines([x.model_dump() for x in e.responsible], service.RESPONSIBLE_KEYS)}}
 
 
@@ -255,10 +257,13 @@ def remove_document(request: Request, session: SessionDep, access: PageCycle, co
     """Take an uploaded document out of the indicator's evidence (the file itself stays, as
     the audit log may name it)."""
     def remove():
+        require(access.rights.write_self_assessment())  # who may not is told so, not "no such document"
         current = service.saved_entry(session, access.cycle, code).entry
         url = f"/api/v1/cycles/{access.cycle.id}/documents/{document_id}"
         kept = [e.model_dump() for e in current.evidence if e.url != url]
         gone = [e.title for e in current.evidence if e.url == url]
+        if not gone:
+            raise NotFound(N_("No document %(id)s in the evidence of %(code)s."), id=document_id, code=code)
         entry = parse_form(EntryWrite, {
             "self_rating": current.self_rating, "description": current.description, "evidence": kept,
             "responsible": [r.model_dump() for r in current.responsible]})
@@ -311,9 +316,14 @@ def reopen(request: Request, session: SessionDep, access: PageCycle, form: FormF
 
 @router.post("/cycles/{cycle_id}/self-assessment/import")
 def import_workbook(request: Request, session: SessionDep, access: PageCycle, file: Annotated[UploadFile, File()]):
+    """Import a filled workbook, then back to the report (a reload does not send it again),
+    saying what was updated and what was skipped; a refusal lists every problem by cell."""
     data = file.file.read(excel.WORKBOOK_MAX_BYTES + 1)
-    return run_form(
-        request, session,
-        lambda: _page(request, session, access,
-                      imported=excel.import_workbook(session, access.rights, access.cycle, data)),
-        _show_on_page(request, session, access))
+
+    def do_import():
+        imported = excel.import_workbook(session, access.rights, access.cycle, data)
+        return redirect(f"/cycles/{access.cycle.id}/self-assessment", Flash(N_(
+            "Workbook imported: %(n)s indicators updated, %(skipped)s unchanged rows skipped (what is online was "
+            "kept)."), n=imported.updated, skipped=imported.skipped), request)
+
+    return run_form(request, session, do_import, _show_on_page(request, session, access))

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from benchmark.indicators import IndicatorSet
-from benchmark.scales import Phase, ReportStatus, SelfRating
+from benchmark.scales import CycleRole, Phase, ReportStatus, SelfRating
 
 from app.audit.service import record, record_many, snapshot
 from app.auth.permissions import CycleRights, require
@@ -434,11 +434,24 @@ def add_document(session: Session, rights: CycleRights, cycle: Cycle, filename: 
     return doc
 
 
-def get_document(session: Session, cycle: Cycle, document_id: int) -> Document:
+def get_document(session: Session, rights: CycleRights, cycle: Cycle, document_id: int) -> Document:
+    """A document of the report, to those who may read it. The readers beside the host
+    officer and coordinators (the peers, the team leader) get only the documents that the
+    report cites as evidence: not one uploaded and never cited, nor one removed from its
+    card, which the officer did not mean them to read. 404 alike, so as not to tell which."""
+    require(rights.read_self_assessment())
     doc = session.get(Document, document_id)
-    if doc is None or doc.cycle_id != cycle.id:
+    if doc is None or doc.cycle_id != cycle.id or not (
+            rights.is_coordinator or rights.role == CycleRole.HOST_OFFICER
+            or document_url(doc) in cited_urls(session, cycle)):
         raise NotFound(N_("No document %(id)s in this cycle."), id=document_id)
     return doc
+
+
+def cited_urls(session: Session, cycle: Cycle) -> set[str]:
+    """Every evidence address the report's entries cite."""
+    return {item.get("url", "") for evidence in session.exec(
+        select(SelfAssessmentEntry.evidence).where(col(SelfAssessmentEntry.cycle_id) == cycle.id)) for item in evidence}
 
 
 def document_url(doc: Document) -> str:

@@ -157,9 +157,10 @@
         form._again = true;
         return form._inflight;
       }
-      // The page is going away and cannot wait for the answer: send this tab's latest
-      // text without a version, so that it follows the save still on its way.
-      body.delete("version");
+      // The page is going away and cannot wait for the answer: send this tab's latest text
+      // with the version it was based on. If the save on its way got there first, this one
+      // is refused (412) rather than overwriting anything unseen; the text stays in this
+      // browser and comes back, with both versions, when the page is opened again.
     }
     form._dirty = false;
     status(form, text.saving);
@@ -311,6 +312,14 @@
       });
     });
   });
+
+  // The bar of pillars and dimensions stays on screen: what a link scrolls to lands below it.
+  var bar = document.querySelector(".report-nav");
+  function barHeight() {
+    if (bar) document.documentElement.style.setProperty("--nav-height", bar.offsetHeight + "px");
+  }
+  barHeight();
+  window.addEventListener("resize", barHeight);
 
   // "Next unfinished": the first card below the top of the screen that is not complete.
   var next = document.querySelector("[data-next-unfinished]");

@@ -96,7 +96,7 @@ MATRIX = [
      {**host_writes(303), "anonymous": 303}),
     ("POST", "/cycles/{cycle}/self-assessment/entries/GG-AMB-1/document", FILE, {**host_writes(303), "anonymous": 303}),
     ("POST", "/cycles/{cycle}/self-assessment/entries/GG-AMB-1/documents/999/remove", {},
-     {**host_writes(303), "anonymous": 303}),
+     {**host_writes(404), "anonymous": 303}),  # the officer: no such document on the card
     ("POST", "/cycles/{cycle}/self-assessment/submit", {}, {**host_writes(409), "anonymous": 303}),
     ("POST", "/cycles/{cycle}/self-assessment/reopen", {}, {**cycle_coordinator(409), "anonymous": 303}),
     ("POST", "/cycles/{cycle}/self-assessment/import", FILE, {**host_writes(422), "anonymous": 303}),

@@ -56,8 +56,13 @@ def test_text_cells_hold_text_never_a_formula_nor_illegal_characters():
     xlsx.text_cell(ws, 3, 1, "")
     back = load_workbook(io.BytesIO(saved(wb)))["Sheet"]
     assert back["A1"].value == "=HYPERLINK(\"http://evil\")" and back["A1"].data_type == "s"
-    assert back["A2"].value == "bell and tab\tkept"
+    assert back["A1"].quotePrefix  # editing the cell in Excel or Calc keeps it text
+    assert back["A2"].value == "bell and tab\tkept" and not back["A2"].quotePrefix
     assert back["A3"].value is None
+    for n, start in enumerate("+-@", start=4):
+        xlsx.text_cell(ws, n, 1, f"{start}cmd|' /C calc'!A0")
+    back = load_workbook(io.BytesIO(saved(wb)))["Sheet"]
+    assert all(back.cell(n, 1).quotePrefix and back.cell(n, 1).data_type == "s" for n in range(4, 7))
 
 
 def test_row_height_shows_wrapped_text_whole_within_excels_limit():

@@ -265,3 +265,20 @@ def test_a_reopening_keeps_its_reason_for_the_officer_and_refuses_a_bad_one(clie
     header = session.get(SelfAssessment, world.cycle.id)
     assert header.reopen_reason == "Sources missing for GG-AMB-1."
     assert header.reopened_by == world.people["coordinator"].id and header.reopened_at is not None
+
+
+def test_peers_get_only_the_documents_the_report_cites(client, world, session):
+    """An upload never cited, or removed from its card, is not for the peers to read; the
+    officer and coordinators still get it."""
+    first = upload(client, world, "Plan accueil.pdf", PDF).json()
+    cited = upload(client, world, "Budget.pdf", PDF).json()
+    fill_report(session, world.cycle)
+    assert put(client, world, "GG-AMB-1", {"self_rating": "at", "description": "Plan.",
+                                            "evidence": [{"title": "Budget", "url": cited["url"]}]}).status_code == 200
+    assert client.post(url(world, "/submit"), headers=world.auth("host_officer")).status_code == 200
+    assert client.get(cited["url"], headers=world.auth("peer")).status_code == 200
+    hidden = client.get(first["url"], headers=world.auth("peer"))
+    assert hidden.status_code == 404 and hidden.json()["detail"] == f"No document {first['id']} in this cycle."
+    assert client.get(first["url"], headers=world.auth("team_leader")).status_code == 404
+    for role in ("host_officer", "coordinator"):
+        assert client.get(first["url"], headers=world.auth(role)).status_code == 200

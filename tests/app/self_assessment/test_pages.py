@@ -111,9 +111,11 @@ def test_coordinator_reopens_from_the_report_page(client, world, session):
     officer = client.get(page(world) + "?lang=fr", headers=HTML).text
     coordinator = world.people["coordinator"].full_name
     assert "Rouvert le" in officer and f"par {coordinator}." in officer
-    assert "Motif\u00a0: GG-AMB-1 &lt;b&gt;needs&lt;/b&gt; sources." in officer
+    assert 'Motif\u00a0: <span class="reason">GG-AMB-1 &lt;b&gt;needs&lt;/b&gt; sources.</span>' in officer
     cycle = client.get(f"/cycles/{world.cycle.id}?lang=en", headers=HTML).text
-    assert "Reason: GG-AMB-1 &lt;b&gt;needs&lt;/b&gt; sources." in cycle
+    assert 'Reason: <span class="reason">GG-AMB-1 &lt;b&gt;needs&lt;/b&gt; sources.</span>' in cycle
+    browser_login(client, session, world.people["peer"])
+    assert "needs" not in client.get(f"/cycles/{world.cycle.id}", headers=HTML).text  # for the officer only
 
 
 def test_import_on_the_page_lists_problems_with_cells(client, world, session):
@@ -400,3 +402,23 @@ def test_the_read_view_in_french_has_no_english_word(client, world, session):
     visible = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)))
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", visible)}
     assert not words & ENGLISH, sorted(words & ENGLISH)
+
+
+def test_an_out_of_date_save_shows_the_links_only_and_removing_an_absent_document_is_404(client, world, session):
+    """The conflict's "saved now" is what the card's fields hold: documents are items of their
+    own, and taking the saved version must not copy them into the links."""
+    browser_login(client, session, world.people["host_officer"])
+    csrf = csrf_of(client, page(world))
+    upload = client.post(page(world, "/entries/GG-AMB-1/document"), data={"csrf_token": csrf, "title": "Budget"},
+                         files={"file": ("b.pdf", b"%PDF-1.4 budget", "application/pdf")}, follow_redirects=False)
+    assert upload.status_code == 303
+    stale = client.post(page(world, "/entries/GG-AMB-1"), data={
+        "csrf_token": csrf, "version": "0", "evidence": "Plan | https://velmar.example/plan"},
+        headers={"Accept": "application/json"})
+    assert stale.status_code == 412 and stale.json()["current"]["evidence"] == ""
+    absent = client.post(page(world, "/entries/GG-AMB-2/documents/1/remove"), data={"csrf_token": csrf},
+                         headers=HTML)
+    assert absent.status_code == 404 and "No document 1 in the evidence of GG-AMB-2." in absent.text
+    session.expire_all()
+    assert session.exec(select(SelfAssessmentEntry).where(
+        SelfAssessmentEntry.indicator_code == "GG-AMB-2")).first() is None  # nothing written
