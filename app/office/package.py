@@ -25,6 +25,10 @@ from app.office.problems import refuse
 
 MAX_BYTES = 10 * 1024 * 1024
 UNZIPPED_MAX_BYTES = 100 * 1024 * 1024
+#: No part larger: the largest a workbook of this service holds (73 rows of long texts, its
+#: shared strings) is a few MB, and openpyxl reads a part whole, in memory and time that
+#: grow with it (a 95 MB string table took 30 s, with the report's write lock held).
+PART_MAX_BYTES = 16 * 1024 * 1024
 RATIO_MAX = 200
 PARTS_MAX = 1000  # a workbook has a few dozen
 CONTENT_TYPES_MAX_BYTES = 256 * 1024  # a few kB in a workbook with a dozen sheets
@@ -100,7 +104,7 @@ def _check_directory(infos: list[zipfile.ZipInfo]) -> None:
     for info in infos:
         if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             refuse(None, None, DAMAGED)  # encrypted, or compressed as no spreadsheet writes
-        if info.file_size > info.compress_size * RATIO_MAX:
+        if info.file_size > info.compress_size * RATIO_MAX or info.file_size > PART_MAX_BYTES:
             refuse(None, None, TOO_LARGE)
     if sum(i.file_size for i in infos) > UNZIPPED_MAX_BYTES:
         refuse(None, None, TOO_LARGE)

@@ -131,3 +131,14 @@ def test_read_part_stops_past_its_limit():
         with pytest.raises(InvalidInput) as caught:
             package.read_part(zf, "xl/big.xml", 200_000)
     assert caught.value.extra["errors"][0]["msg"] == package.TOO_LARGE
+
+
+def test_a_shared_string_table_too_large_to_parse_quickly_is_refused_before_reading_it():
+    """A few MB of short strings that compress well (ratio ~20, under the ratio limit) but
+    expand past what any workbook of this service holds: refused from the directory."""
+    strings = b"".join(b"<si><t>%d</t></si>" % n for n in range(1_200_000))  # ~20 MB
+    table = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + strings + b"</sst>"
+    assert len(table) > package.PART_MAX_BYTES and len(deflate(table)) * package.RATIO_MAX > len(table)
+    data = rezip(workbook(), {"xl/sharedStrings.xml": table})
+    assert len(data) < package.MAX_BYTES
+    assert refusal(data)["msg"] == package.TOO_LARGE
