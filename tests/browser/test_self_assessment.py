@@ -200,3 +200,4 @@ def test_next_unfinished_and_the_unfinished_filter(page: Page, people, cycle):
     page.get_by_role("link", name="Only the unfinished (3)").click()
     expect(page.locator("article.entry")).to_have_count(3)
     expect(page.locator("article.entry h4 .code")).to_have_text(LEFT)
+    expect(page.locator("section.pillar h3")).to_have_count(3)  # only the dimensions with one left
