@@ -330,8 +330,9 @@
       var target = cards.filter(function (c) { return c.getBoundingClientRect().top > offset + 4; })[0] || cards[0];
       if (!target) return;
       event.preventDefault();
-      target.scrollIntoView({ behavior: "smooth", block: "start" });
-      var first = target.querySelector("input, textarea");
+      var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      target.scrollIntoView({ behavior: still ? "auto" : "smooth", block: "start" });
+      var first = target.querySelector("input:not([type=hidden]), textarea");
       if (first) first.focus({ preventScroll: true });
       history.replaceState(null, "", "#" + target.id);
     });

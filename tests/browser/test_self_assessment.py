@@ -197,7 +197,10 @@ def test_next_unfinished_and_the_unfinished_filter(page: Page, people, cycle):
     page.goto(f"/cycles/{cycle.id}/self-assessment")
     page.get_by_role("link", name="Next unfinished").click()
     expect(page).to_have_url(re.compile(r"#GG-AMB-1$"))
+    expect(page.locator("article[id='GG-AMB-1'] input[name=self_rating]").first).to_be_focused()
+    page.goto(f"/cycles/{cycle.id}/self-assessment")  # from the top again, nothing scrolling
     page.get_by_role("link", name="Only the unfinished (3)").click()
+    expect(page).to_have_url(re.compile(r"show=unfinished$"))
     expect(page.locator("article.entry")).to_have_count(3)
     expect(page.locator("article.entry h4 .code")).to_have_text(LEFT)
     expect(page.locator("section.pillar h3")).to_have_count(3)  # only the dimensions with one left
