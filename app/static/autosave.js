@@ -24,7 +24,9 @@
   })();
   var FIELDS = ["self_rating", "description", "evidence", "responsible"];
 
-  function key(form) { return "inti:draft:" + form.getAttribute("action"); }
+  // Per person as well as per indicator: on a shared computer, a draft left by one person
+  // is never put into another's form.
+  function key(form) { return "inti:draft:" + (text.user || "") + ":" + form.getAttribute("action"); }
 
   function values(form) {
     var out = {};
