@@ -196,6 +196,7 @@ def test_removing_a_member_asks_first_and_says_it_is_done(client, world, session
     html = client.get(url, headers=HTML).text
     peer = world.people["peer"]
     assert f"Remove {peer.full_name} from the team?" in html
+    assert f'Remove<span class="visually-hidden"> {peer.full_name}</span></summary>' in html  # a name of its own
     done = client.post(f"{url}/members/{peer.id}/remove", data={"csrf_token": csrf}, headers=HTML)
     assert done.status_code == 200 and f"{peer.full_name} left the team." in done.text
 
