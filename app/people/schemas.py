@@ -3,12 +3,15 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
+from app.errors import ONE_LINE_PATTERN
 from app.ids import BodyId
 from app.omittable import Omittable
 from app.people.names import tidy
 from app.schemas import Input
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+#: One line: a name is shown and edited in one-line fields, which would drop a line break.
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200,
+                                        pattern=ONE_LINE_PATTERN)]
 #: A city's name is stored tidied: "  Nova   Gorica " is "Nova Gorica".
 CityName = Annotated[Name, AfterValidator(tidy)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=320,

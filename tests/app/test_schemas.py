@@ -37,3 +37,11 @@ def test_descriptions_refuse_them_too_in_the_users_language(client, world):
 def test_line_separators_are_line_breaks_in_one_line_fields(client, world):
     r = entry(client, world, {"responsible": [{"name": "Amina\u2028Benali"}]})
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["responsible", 0, "name"]
+
+
+@pytest.mark.parametrize("name", ["Amina\nBenali", "Amina\rBenali", "Amina\u2028Benali", "Amina | Benali"])
+def test_a_persons_name_is_one_line(client, world, name):
+    """A name is edited in a one-line field, which would drop a line break unseen."""
+    r = client.post("/api/v1/users", json={"email": "nb@velmar.example", "full_name": name,
+                                           "city_id": world.host_city.id}, headers=world.auth("coordinator"))
+    assert r.status_code == 422 and [e["loc"] for e in r.json()["errors"]] == [["full_name"]]
