@@ -108,10 +108,15 @@ def _cycle_form(request, session, access: CycleAccess, action, done: Callable[[]
 @router.post("/cycles/{cycle_id}/members")
 def add_member(request: Request, session: SessionDep, access: PageCycleChange,
                user_id: Annotated[str, Form()] = "", role: Annotated[str, Form()] = ""):
-    data = parse_form(MemberCreate, {"user_id": user_id, "role": role}) if user_id and role else None
-    return _cycle_form(request, session, access, lambda: service.add_member(
-        session, access.rights, access.cycle, data or parse_form(MemberCreate, {"user_id": user_id, "role": role})),
-        lambda: Flash(N_("%(name)s joined the team."), name=_name(session, data.user_id if data else None)))
+    added: list[int] = []
+
+    def add():  # inside the form's run: a bad field is shown on the cycle page, not as an error page
+        data = parse_form(MemberCreate, {"user_id": user_id, "role": role})
+        service.add_member(session, access.rights, access.cycle, data)
+        added.append(data.user_id)
+
+    return _cycle_form(request, session, access, add,
+                       lambda: Flash(N_("%(name)s joined the team."), name=_name(session, added[0])))
 
 
 @router.post("/cycles/{cycle_id}/members/{user_id}/remove")

@@ -218,3 +218,14 @@ def test_my_cycles_offers_the_officer_her_report_with_its_progress_until_submitt
     submit_report(session, world.cycle)
     browser_login(client, session, world.people["host_officer"])
     assert "next-step" not in client.get("/", headers=HTML).text
+
+
+def test_a_bad_role_in_the_team_form_is_shown_on_the_cycle_page(client, world, session):
+    url = f"/cycles/{world.cycle.id}"
+    csrf = as_coordinator(client, session, world, url)
+    r = client.post(f"{url}/members", data={"user_id": world.people["outsider"].id, "role": "boss",
+                                            "csrf_token": csrf}, headers=HTML)
+    assert r.status_code == 422 and "<strong>Role</strong>: " in r.text
+    assert "Add to the team" in r.text  # the cycle page with its form, not an error page
+    session.expire_all()
+    assert session.exec(select(CycleMember).where(CycleMember.user_id == world.people["outsider"].id)).first() is None
