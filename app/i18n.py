@@ -30,22 +30,14 @@ def N_(message: str) -> str:
     return message
 
 
-class Msgid(str):
-    """A message's parameter that is itself a message id (a phase's label, say): ``_``
-    translates it with the message, so that a service can name it before the language
-    is known. Plain strings stay as they are (names, e-mails)."""
-
-
 def date_text(value: date, lang: str) -> str:
     """A date as written in ``lang``: ``March 1, 2027``, ``1 mars 2027``."""
     return format_date(value, format="long", locale=lang)
 
 
-def _localized(value: object, lang: str, trans: gettext.NullTranslations) -> object:
-    """A message's parameter as the reader of ``lang`` reads it: a :class:`Msgid`
-    translated, a date written out (:func:`date_text`)."""
-    if isinstance(value, Msgid):
-        return trans.gettext(value)
+def _localized(value: object, lang: str) -> object:
+    """A message's parameter as the reader of ``lang`` reads it: a date written out
+    (:func:`date_text`); plain strings (names, e-mails) stay as they are."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return date_text(value, lang)
     return value
@@ -67,9 +59,9 @@ def translations(lang: str) -> gettext.NullTranslations:
 @dataclass(frozen=True)
 class Phrase:
     """A message id and its parameters, given as a parameter of another message: translated
-    with it, in the same language (such as a field's name or a rating inside a problem's
-    message). A tuple of phrases as a parameter reads as the phrases one after the other,
-    separated by a space."""
+    with it, in the same language (a phase's or a field's name, a rating inside a problem's
+    message), so that a service can name it before the language is known. A tuple of
+    phrases as a parameter reads as the phrases one after the other, separated by a space."""
 
     msgid: str
     params: Mapping[str, object] = field(default_factory=dict)
@@ -77,7 +69,7 @@ class Phrase:
 
 def gettext_for(lang: str):
     """``_`` for one language: ``_("Hello %(name)s", name="x")`` formats after translating;
-    :class:`Phrase` parameters are translated too, and so are a :class:`Msgid` or a date."""
+    :class:`Phrase` parameters are translated too, and dates written out in that language."""
     trans = translations(lang)
 
     def _(message: str, **params) -> str:
@@ -89,7 +81,7 @@ def gettext_for(lang: str):
             return _(value.msgid, **value.params)
         if isinstance(value, tuple) and value and all(isinstance(v, Phrase) for v in value):
             return " ".join(resolve(v) for v in value)
-        return _localized(value, lang, trans)
+        return _localized(value, lang)
 
     return _
 

@@ -20,7 +20,7 @@ from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
 from app.cycles.transitions import unmet_conditions
 from app.errors import Conflict, InvalidInput, NotFound, field_error
 from app.etag import check_version
-from app.i18n import N_, Msgid
+from app.i18n import N_, Phrase
 from app.ids import id_of
 from app.indicators.service import current_version, set_exists
 from app.labels import PHASES
@@ -128,8 +128,8 @@ def check_deadline_order(deadlines: Mapping[Phase, date | None], changed: Collec
             errors.append({
                 "loc": ["deadlines", (previous[0] if blame_earlier else phase).value],
                 "msg": ENDS_AFTER_NEXT if blame_earlier else ENDS_BEFORE_PREVIOUS,
-                "params": {"phase": Msgid(PHASES[phase.value]), "date": due,
-                           "previous": Msgid(PHASES[previous[0].value]), "previous_date": previous[1]},
+                "params": {"phase": Phrase(PHASES[phase.value]), "date": due,
+                           "previous": Phrase(PHASES[previous[0].value]), "previous_date": previous[1]},
             })
         previous = (phase, due)
     if errors:
