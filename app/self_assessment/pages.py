@@ -16,7 +16,7 @@ from app.db import SessionDep
 from app.errors import NotFound, field_error, request_language
 from app.etag import expected_version
 from app.i18n import N_, gettext_for
-from app.ids import PathId
+from app.ids import PathId, id_of
 from app.people.tables import City
 from app.self_assessment import excel, service
 from app.self_assessment.schemas import EntryPublic, EntryWrite, ReopenRequest
@@ -112,9 +112,8 @@ def _cycle_panel(session, access: CycleAccess) -> dict:
     readable = rights.read_self_assessment() is True
     progress = None
     if readable:
-        report = service.load_report(session, access.cycle)
-        total = len(report.iset.indicators)
-        progress = (total - len(report.missing()), total)
+        done, total, _submitted = service.progress_of(session, [access.cycle])[id_of(access.cycle)]
+        progress = (done, total)
     return {"phase": Phase.SELF_ASSESSMENT, "submitted": rights.report_submitted, "readable": readable,
             "writable": rights.write_self_assessment() is True, "progress": progress,
             "history": service.report_history(session, access.cycle)}

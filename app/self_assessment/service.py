@@ -167,11 +167,11 @@ def progress_of(session: Session, cycles: list[Cycle]) -> dict[int, tuple[int, i
         return {}
     ids = [id_of(c) for c in cycles]
     done: dict[int, int] = dict.fromkeys(ids, 0)
-    for cycle_id, rating, description in session.exec(
-            select(SelfAssessmentEntry.cycle_id, SelfAssessmentEntry.self_rating, SelfAssessmentEntry.description)
-            .where(col(SelfAssessmentEntry.cycle_id).in_(ids))):
-        if rating is not None and description.strip():
-            done[cycle_id] += 1
+    for row in session.execute(
+            select(col(SelfAssessmentEntry.cycle_id), col(SelfAssessmentEntry.self_rating),
+                   col(SelfAssessmentEntry.description)).where(col(SelfAssessmentEntry.cycle_id).in_(ids))):
+        if is_complete(cast(EntryValues, row)):  # the two columns it reads
+            done[row.cycle_id] += 1
     submitted = set(session.exec(select(SelfAssessment.cycle_id).where(
         col(SelfAssessment.cycle_id).in_(ids), SelfAssessment.status == SUBMITTED.value)).all())
     return {id_of(c): (done[id_of(c)], len(get_set(session, c.indicator_set_version).indicators), id_of(c) in submitted)
