@@ -17,6 +17,7 @@ from app.errors import NotFound, field_error, request_language
 from app.etag import expected_version
 from app.i18n import N_, gettext_for
 from app.ids import PathId, id_of
+from app.indicators.service import get_set
 from app.people.tables import City
 from app.self_assessment import excel, service
 from app.self_assessment.schemas import EntryPublic, EntryWrite, ReopenRequest
@@ -178,11 +179,15 @@ def save_entry(request: Request, session: SessionDep, access: PageCycle, code: s
         if not as_json:
             return redirect(f"/cycles/{access.cycle.id}/self-assessment#{code}",
                             Flash(N_("%(code)s saved."), code=code), request)
-        report = service.load_report(session, access.cycle)
-        pillars = sections(report)
-        return JSONResponse({"version": entry.version, "complete": service.is_complete(report.entries.get(code)),
-                             "completed": sum(s.done for s in pillars), "total": len(report.iset.indicators),
-                             "pillars": {s.pillar.code.value: [s.done, s.total] for s in pillars}})
+        done = service.complete_codes(session, access.cycle)
+        indicators = get_set(session, access.cycle.indicator_set_version).indicators
+        pillars: dict[str, list[int]] = {}
+        for ind in indicators:
+            counts = pillars.setdefault(ind.pillar.value, [0, 0])
+            counts[0] += ind.code in done
+            counts[1] += 1
+        return JSONResponse({"version": entry.version, "complete": code in done, "completed": len(done),
+                             "total": len(indicators), "pillars": pillars})
 
     def refused(status, error, errors):
         if as_json:

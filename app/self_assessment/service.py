@@ -161,6 +161,15 @@ def report_history(session: Session, cycle: Cycle) -> ReportHistory:
                          names.get(header.reopened_by or -1), header.reopen_reason)
 
 
+def complete_codes(session: Session, cycle: Cycle) -> set[str]:
+    """The codes whose entry has a self-rating and a description, from two columns of each
+    entry (what an autosave answers its progress from, on every keystroke pause)."""
+    return {row.indicator_code for row in session.execute(
+        select(col(SelfAssessmentEntry.indicator_code), col(SelfAssessmentEntry.self_rating),
+               col(SelfAssessmentEntry.description)).where(col(SelfAssessmentEntry.cycle_id) == cycle.id))
+        if is_complete(cast(EntryValues, row))}
+
+
 def progress_of(session: Session, cycles: list[Cycle]) -> dict[int, tuple[int, int, bool]]:
     """For each cycle: (indicators done, indicators in its set, submitted), in two queries."""
     if not cycles:
