@@ -12,7 +12,7 @@ from alembic.config import Config
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine, select
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: Methods that may write: their SQLite transaction takes the write lock as it begins.
@@ -162,3 +162,21 @@ def get_session(request: Request) -> Iterator[Session]:
 #: ``scope="function"``: the exit code above runs when the handler returns, before the
 #: response goes out (the default runs it after, too late to report a failed commit).
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def lock_status_row(session: Session, model: type[SQLModel], exclusive: bool, **keys: object) -> str:
+    """Lock the header row of a piece of work that has a status (the initial report, a
+    peer's review) and answer its status: the row is created as a draft if missing, then
+    read ``FOR SHARE`` by the writes of its entries (which may then run side by side, each
+    entry's own write being conditional) or ``FOR UPDATE`` by what changes the status
+    (submit, reopen), until commit. A submit and an entry write thus never interleave.
+    SQLite has no row locks: there a writing request holds the database's write lock from
+    its first statement (see :class:`WriterQueue`)."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    insert_for = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = model.__table__  # type: ignore[attr-defined]
+    session.execute(insert_for(table).values(status="draft", **keys).on_conflict_do_nothing())
+    query = select(table.c.status).where(*(table.c[k] == v for k, v in keys.items()))
+    return session.execute(query.with_for_update(read=not exclusive)).scalar_one()

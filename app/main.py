@@ -20,6 +20,7 @@ from app.indicators.service import store_indicator_set
 from app.middleware import RequestContextMiddleware
 from app.people import api as people_api
 from app.people import pages as people_pages
+from app.reviews import api as reviews_api
 from app.secret_key import with_secret_key
 from app.self_assessment import api as self_assessment_api
 from app.self_assessment import pages as self_assessment_pages
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
 
     api = APIRouter(prefix="/api/v1")
-    for module in (auth_api, indicators_api, people_api, cycles_api, self_assessment_api):
+    for module in (auth_api, indicators_api, people_api, cycles_api, self_assessment_api, reviews_api):
         api.include_router(module.router)
     app.include_router(api)
 

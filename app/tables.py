@@ -4,11 +4,12 @@ from app.auth.tables import AuthToken, LoginAttempt
 from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
 from app.indicators.tables import IndicatorRow, IndicatorSetRow
 from app.people.tables import City, User
+from app.reviews.tables import PreparatoryReview, ReviewEntry
 from app.secret_key import ServiceSecret
 from app.self_assessment.tables import Document, SelfAssessment, SelfAssessmentEntry
 
 __all__ = [
     "AuditEntry", "AuthToken", "City", "Cycle", "CycleMember", "IndicatorRow",
     "IndicatorSetRow", "LoginAttempt", "PhaseDeadline", "User", "Document", "SelfAssessment",
-    "SelfAssessmentEntry", "ServiceSecret",
+    "SelfAssessmentEntry", "ServiceSecret", "PreparatoryReview", "ReviewEntry",
 ]

@@ -113,3 +113,38 @@ def served(app) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def start_preparatory_review(session: Session, cycle) -> None:
+    """The host city submits its initial report and a coordinator moves the cycle on to the
+    preparatory review, through the services."""
+    from sqlmodel import select
+
+    from benchmark.scales import Phase
+
+    from app.cycles import service as cycles_service
+
+    submit_report(session, cycle)
+    coordinator = session.exec(select(User).where(User.is_coordinator)).first()
+    cycles_service.change_phase(session, rights_of(session, coordinator, cycle), cycle, Phase.PREPARATORY_REVIEW)
+    session.commit()
+
+
+def write_review(session: Session, cycle, reviewer: User, performances: dict | None = None,
+                 submit: bool = False, **fields) -> None:
+    """``reviewer`` writes a performance for each code of ``performances`` (default: "at"
+    for every indicator), with ``fields`` (hypothesis, questions, people_to_meet) in each,
+    through the review's service; and submits it if asked."""
+    from app.reviews import service
+    from app.reviews.schemas import ReviewEntryWrite
+
+    review = service.load_reviews(session, cycle, [(reviewer, None)])[0]
+    if performances is None:
+        performances = dict.fromkeys((i.code for i in review.iset.indicators), "at")
+    service.apply_entries(session, reviewer, cycle, [
+        (code, review.entries.get(code), ReviewEntryWrite(performance=p, **fields))
+        for code, p in performances.items()])
+    session.commit()
+    if submit:
+        service.submit(session, rights_of(session, reviewer, cycle), cycle)
+        session.commit()

@@ -95,6 +95,12 @@ class CycleRights:
     role: CycleRole | None
     phase: Phase
     report_status: ReportStatus
+    #: The user's own preparatory review: ``None`` while they have not begun one.
+    review_status: ReportStatus | None = None
+
+    def seeing_review(self, review_status: ReportStatus) -> CycleRights:
+        """The same rights once the user's own review's status has been read under its lock."""
+        return replace(self, review_status=review_status)
 
     def seeing(self, report_status: ReportStatus) -> CycleRights:
         """The same rights once the report's status has been read again under its lock."""
@@ -175,4 +181,59 @@ class CycleRights:
         if self.phase != Phase.SELF_ASSESSMENT:
             return Refusal(409, N_("The cycle is past its self-assessment phase: the initial report can no "
                                    "longer change."))
+        return True
+
+    # --- the preparatory review (each reviewer's own, then the team's) ---------------------
+
+    @property
+    def is_reviewer(self) -> bool:
+        """The peers and the team leader each write a preparatory review."""
+        return self.role in (CycleRole.PEER, CycleRole.TEAM_LEADER)
+
+    @property
+    def review_submitted(self) -> bool:
+        return self.review_status == ReportStatus.SUBMITTED
+
+    def read_own_review(self) -> Answer:
+        return True if self.is_reviewer else Refusal(
+            403, N_("Only the team's peers and its team leader write a preparatory review."))
+
+    def write_review(self) -> Answer:
+        """A reviewer's own review, during the preparatory review, until they submit it."""
+        if not self.is_reviewer:
+            return Refusal(403, N_("Only the team's peers and its team leader write a preparatory review."))
+        if self.phase != Phase.PREPARATORY_REVIEW:
+            return Refusal(409, N_("Preparatory reviews are written during the preparatory review phase only."))
+        if self.review_submitted:
+            return Refusal(409, N_("Your preparatory review is submitted and read-only; the team leader or a "
+                                   "coordinator can reopen it."))
+        return True
+
+    def read_team_reviews(self) -> Answer:
+        """The other reviewers' submitted reviews and the team's consolidation. Blind until
+        submitted: a peer sees them once their own review is submitted, or once the cycle
+        has moved on to the visit (the reviews are then pooled, submitted or not). The team
+        leader, who leads the pooling, and coordinators always; the host city's officer
+        only once the final report is published."""
+        if self.is_coordinator or self.role == CycleRole.TEAM_LEADER:
+            return True
+        if self.role == CycleRole.PEER:
+            if self.review_submitted or self.phase.order > Phase.PREPARATORY_REVIEW.order:
+                return True
+            return Refusal(403, N_("You will see the other peers' reviews once you have submitted your own."))
+        if self.role == CycleRole.HOST_OFFICER and self.phase == Phase.PUBLISHED:
+            return True
+        return Refusal(403, N_("The peers' reviews are for the review team until the final report is published."))
+
+    def follow_reviews(self) -> Answer:
+        """How far each reviewer is: the team leader and coordinators."""
+        return True if self.is_coordinator or self.role == CycleRole.TEAM_LEADER else Refusal(
+            403, N_("Only the team leader and coordinators follow the reviewers' progress."))
+
+    def reopen_review(self) -> Answer:
+        """Return a submitted review to its reviewer, during the preparatory review."""
+        if not (self.is_coordinator or self.role == CycleRole.TEAM_LEADER):
+            return Refusal(403, N_("Only the team leader or a coordinator may reopen a peer's review."))
+        if self.phase != Phase.PREPARATORY_REVIEW:
+            return Refusal(409, N_("Preparatory reviews are written during the preparatory review phase only."))
         return True

@@ -24,6 +24,7 @@ from app.errors import NotFound
 from app.i18n import N_
 from app.ids import PathId, id_of
 from app.people.tables import User
+from app.reviews.tables import PreparatoryReview
 from app.self_assessment.tables import SelfAssessment
 
 Lock = Literal["none", "share", "exclusive"]
@@ -46,11 +47,14 @@ class CycleAccess:
 
 
 def load_cycle_access(session: Session, user: User, cycle_id: int, lock: Lock = "none") -> CycleAccess:
-    """The cycle, the caller's role and the report's status, in one query; 404 if unseen."""
+    """The cycle, the caller's role, the report's status and their own review's, in one query;
+    404 if unseen."""
     query = (
-        select(Cycle, CycleMember.role, SelfAssessment.status)
+        select(Cycle, CycleMember.role, SelfAssessment.status, PreparatoryReview.status)
         .outerjoin(CycleMember, and_(col(CycleMember.cycle_id) == Cycle.id, col(CycleMember.user_id) == user.id))
         .outerjoin(SelfAssessment, col(SelfAssessment.cycle_id) == Cycle.id)
+        .outerjoin(PreparatoryReview, and_(col(PreparatoryReview.cycle_id) == Cycle.id,
+                                           col(PreparatoryReview.reviewer_id) == user.id))
         .where(Cycle.id == cycle_id)
         .execution_options(populate_existing=True)
     )
@@ -60,9 +64,10 @@ def load_cycle_access(session: Session, user: User, cycle_id: int, lock: Lock = 
     role = CycleRole(row[1]) if row and row[1] else None
     if row is None or not permissions.can_view_cycle(user, role):
         raise NotFound(N_("No review cycle %(id)s."), id=cycle_id)
-    cycle, _role, status = row
+    cycle, _role, status, review_status = row
     rights = permissions.CycleRights(user=user, cycle_id=id_of(cycle), role=role, phase=Phase(cycle.phase),
-                                     report_status=ReportStatus(status or ReportStatus.DRAFT))
+                                     report_status=ReportStatus(status or ReportStatus.DRAFT),
+                                     review_status=ReportStatus(review_status) if review_status else None)
     return CycleAccess(cycle, rights)
 
 

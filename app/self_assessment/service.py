@@ -10,11 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypedDict, cast
 
-from sqlalchemy import bindparam, insert, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from benchmark.indicators import IndicatorSet
 from benchmark.scales import CycleRole, Phase, ReportStatus, SelfRating
@@ -23,7 +19,8 @@ from app.audit.service import record, record_many, snapshot
 from app.auth.permissions import CycleRights, require
 from app.cycles.tables import Cycle
 from app.cycles.transitions import register_exit_condition
-from app.errors import Conflict, NotFound, PreconditionFailed, field_error
+from app.db import lock_status_row
+from app.errors import Conflict, NotFound, field_error
 from app.etag import check_version
 from app.i18n import N_
 from app.ids import id_of
@@ -33,6 +30,7 @@ from app.schemas import BIDI_CONTROL, CONTROL
 from app.self_assessment.schemas import EntryPublic, EntryWrite, Evidence, Responsible, SelfAssessmentPublic
 from app.self_assessment.tables import Document, SelfAssessment, SelfAssessmentEntry
 from app.timeutil import utcnow
+from app.versioning import write_conditionally
 
 DRAFT, SUBMITTED = ReportStatus.DRAFT, ReportStatus.SUBMITTED
 STALE_ANY = N_("Someone else changed this report meanwhile: reload it and make your change again.")
@@ -188,17 +186,9 @@ def progress_of(session: Session, cycles: list[Cycle]) -> dict[int, tuple[int, i
 
 
 def lock_report(session: Session, cycle: Cycle, *, exclusive: bool) -> ReportStatus:
-    """Lock the report before reading what a write depends on, and answer its status: its
-    header row is created if missing, then read ``FOR SHARE`` by the writes of entries
-    (which may then run side by side, each entry's own write being conditional) or
-    ``FOR UPDATE`` by what changes the status (submit, reopen), until commit. A submit and
-    an entry write thus never interleave. SQLite has no row locks: there a writing request
-    holds the database's write lock from its first statement (``app/db.py``)."""
-    insert_for = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert_for(SelfAssessment).values(cycle_id=cycle.id, status=DRAFT).on_conflict_do_nothing())
-    status = session.exec(select(SelfAssessment.status).where(col(SelfAssessment.cycle_id) == cycle.id)
-                          .with_for_update(read=not exclusive)).one()
-    return ReportStatus(status)
+    """Lock the report (its header row, ``lock_status_row``) before reading what a write
+    depends on, and answer its status."""
+    return ReportStatus(lock_status_row(session, SelfAssessment, exclusive, cycle_id=cycle.id))
 
 
 def report_data(session: Session, rights: CycleRights, cycle: Cycle) -> dict[str, Any]:
@@ -336,23 +326,8 @@ def apply_entries(session: Session, user: User, cycle: Cycle,
                                       **values)
             updated.append({"b_id": entry.id, "b_version": entry.version, **values})
         result[code] = row
-    # SelfAssessmentEntry's table in Core: one executemany per kind of write.
-    table = SQLModel.metadata.tables["self_assessment_entry"]
-    if updated:
-        done = session.connection().execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-            .values(version=bindparam("b_version") + 1,
-                    **{k: bindparam(k) for k in updated[0] if not k.startswith("b_")}),
-            updated,
-        )
-        if done.rowcount != len(updated):
-            raise PreconditionFailed(STALE_ANY)
-    if created:
-        try:
-            session.connection().execute(insert(table), [row.model_dump(exclude={"id"}) for row in created])
-        except IntegrityError:  # someone created one of them in the meantime
-            raise PreconditionFailed(STALE_ANY) from None
+    write_conditionally(session, SelfAssessmentEntry, [row.model_dump(exclude={"id"}) for row in created], updated,
+                        STALE_ANY)
     record_many(session, user.id, [
         ("update" if entry else "create", "self_assessment_entry", f"{cycle.id}/{code}", snapshot(entry),
          snapshot(result[code]))

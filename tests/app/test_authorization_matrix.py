@@ -122,14 +122,19 @@ def _fill(value, ids):
 
 @pytest.mark.parametrize("method,path,body,expected", MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
 def test_matrix(client, session, world, method, path, body, expected):
-    from support import browser_login, csrf_of
-
     ids = {"host_city": world.host_city.id, "cycle": world.cycle.id, "peer": world.people["peer"].id,
            "outsider": world.people["outsider"].id, "third_city": world.people["peer"].city_id}
-    url = path.format(**ids)
-    page = not path.startswith("/api")
+    wrong = _wrong_answers(client, session, world, ROLES, method, path.format(**ids), body, expected, ids)
+    assert not wrong, f"{method} {path}: " + "; ".join(wrong)
+
+
+def _wrong_answers(client, session, world, roles, method, url, body, expected, ids) -> list[str]:
+    """Call ``url`` as each of ``roles`` in turn; what differs from ``expected``."""
+    from support import browser_login, csrf_of
+
+    page = not url.startswith("/api")
     wrong = []
-    for role in ROLES:  # coordinator last: its writes succeed and change the state
+    for role in roles:  # coordinator last: its writes succeed and change the state
         client.cookies.clear()
         kwargs = {"follow_redirects": False}
         if page:
@@ -151,6 +156,71 @@ def test_matrix(client, session, world, method, path, body, expected):
         got = client.request(method, url, **kwargs).status_code
         if got != expected[role]:
             wrong.append(f"{role}: expected {expected[role]}, got {got}")
+    return wrong
+
+
+# --- the preparatory review: the cycle in that phase, the host's report submitted, one peer
+# who has submitted their review ("peer_submitted") and one who has not ("peer") ------------
+
+REVIEW_ROLES = ["anonymous", "outsider", "host_officer", "peer", "peer_submitted", "team_leader", "coordinator"]
+
+
+def reviewers(status, submitted=None, leader=None, coordinator=403, host=403):
+    """A review route: the peer who has not submitted gets ``status``, the one who has gets
+    ``submitted`` (default the same), the team leader ``leader`` (default the same)."""
+    return {"anonymous": 401, "outsider": 404, "host_officer": host, "peer": status,
+            "peer_submitted": status if submitted is None else submitted,
+            "team_leader": status if leader is None else leader, "coordinator": coordinator}
+
+
+def team_view(status=OK):
+    """Blind until submitted: the team's reviews, for those who have submitted, the team
+    leader and coordinators; never the host city before publication."""
+    return reviewers(403, submitted=status, leader=status, coordinator=status)
+
+
+REVIEW_MATRIX = [
+    ("GET", "/api/v1/cycles/{cycle}/reviews/me", None, reviewers(OK)),
+    ("PUT", "/api/v1/cycles/{cycle}/reviews/me/GG-AMB-1", {"performance": "at"}, reviewers(OK, submitted=409)),
+    # 409: the peer has judged nothing yet; the other has submitted already
+    ("POST", "/api/v1/cycles/{cycle}/reviews/me/submit", None, reviewers(409)),
+    ("GET", "/api/v1/cycles/{cycle}/reviews", None, team_view()),
+    ("GET", "/api/v1/cycles/{cycle}/consolidation", None, team_view()),
+    ("GET", "/api/v1/cycles/{cycle}/reviews/{peer_submitted}", None, team_view()),
+    ("GET", "/api/v1/cycles/{cycle}/reviews/progress", None, reviewers(403, leader=OK, coordinator=OK)),
+    # the coordinator comes after the team leader, who has reopened it already: 409
+    ("POST", "/api/v1/cycles/{cycle}/reviews/{peer_submitted}/reopen", {"reason": "GG-IMP-3 needs more."},
+     reviewers(403, leader=OK, coordinator=409)),
+]
+
+
+@pytest.fixture
+def review_world(session, world):
+    from datetime import timedelta
+
+    from app.auth.service import API, issue_token
+    from app.cycles import service as cycles_service
+    from app.cycles.schemas import MemberCreate
+    from support import make_user, rights_of, start_preparatory_review, write_review
+
+    second = make_user(session, "second@brueckenfeld.example", "Bruno Second", world.other_city)
+    cycles_service.add_member(session, rights_of(session, world.people["coordinator"], world.cycle), world.cycle,
+                              MemberCreate(user_id=second.id, role="peer"))
+    session.commit()
+    start_preparatory_review(session, world.cycle)
+    write_review(session, world.cycle, second, submit=True)
+    world.people["peer_submitted"] = second
+    world.tokens["peer_submitted"] = issue_token(session, second, API, timedelta(hours=1))
+    session.commit()
+    return world
+
+
+@pytest.mark.parametrize("method,path,body,expected", REVIEW_MATRIX, ids=[f"{m} {p}" for m, p, _, _ in REVIEW_MATRIX])
+def test_review_matrix(client, session, review_world, method, path, body, expected):
+    world = review_world
+    ids = {"cycle": world.cycle.id, "peer": world.people["peer"].id, "host_city": world.host_city.id,
+           "peer_submitted": world.people["peer_submitted"].id}
+    wrong = _wrong_answers(client, session, world, REVIEW_ROLES, method, path.format(**ids), body, expected, ids)
     assert not wrong, f"{method} {path}: " + "; ".join(wrong)
 
 
@@ -158,9 +228,10 @@ def test_every_route_is_in_the_matrix(engine):
     app = create_app(engine=engine)
     routes = {(m, r.path) for r in api_routes(app) for m in r.methods if m != "HEAD"}
     assert len(routes) > 30, "the routes were not found"
-    covered = {(m, p) for m, p, _, _ in MATRIX} | PUBLIC
+    covered = {(m, p) for m, p, _, _ in MATRIX + REVIEW_MATRIX} | PUBLIC
     names = {"{city_id}": "{host_city}", "{cycle_id}": "{cycle}", "{user_id}": "{peer}", "{code}": "GG-AMB-1",
-             "{document_id}": "999", "{pillar}": "GG", "{dimension}": "AMB"}
+             "{document_id}": "999", "{pillar}": "GG", "{dimension}": "AMB",
+             "{reviewer_id}": "{peer_submitted}"}
 
     def normalise(path):
         for name, value in names.items():
