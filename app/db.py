@@ -179,4 +179,5 @@ def lock_status_row(session: Session, model: type[SQLModel], exclusive: bool, **
     table = model.__table__  # type: ignore[attr-defined]
     session.execute(insert_for(table).values(status="draft", **keys).on_conflict_do_nothing())
     query = select(table.c.status).where(*(table.c[k] == v for k, v in keys.items()))
-    return session.execute(query.with_for_update(read=not exclusive)).scalar_one()
+    status: str = session.execute(query.with_for_update(read=not exclusive)).scalar_one()
+    return status

@@ -97,8 +97,8 @@ def entry_public(code: str, entry: ReviewEntry | None) -> ReviewEntryPublic:
     return ReviewEntryPublic.model_construct(
         indicator_code=code, performance=Performance(entry.performance) if entry.performance else None,
         hypothesis=Hypothesis.model_construct(known=entry.known, unknown=entry.unknown, suspected=entry.suspected),
-        questions=list(entry.questions), people_to_meet=[PersonToMeet.model_construct(**p) for p in entry.people_to_meet],
-        version=entry.version)
+        questions=list(entry.questions),
+        people_to_meet=[PersonToMeet.model_construct(**p) for p in entry.people_to_meet], version=entry.version)
 
 
 def entry_content(entry: ReviewEntryPublic | ReviewEntryWrite) -> tuple:
@@ -219,7 +219,7 @@ def apply_entries(session: Session, user: User, cycle: Cycle,
     updated: list[dict[str, Any]] = []
     result: dict[str, ReviewEntry] = {}
     for code, entry, data in writes:
-        values = {"performance": data.performance.value if data.performance else None,
+        values: dict[str, Any] = {"performance": data.performance.value if data.performance else None,
                   "known": data.hypothesis.known, "unknown": data.hypothesis.unknown,
                   "suspected": data.hypothesis.suspected, "questions": list(data.questions),
                   "people_to_meet": [p.model_dump() for p in data.people_to_meet], "updated_at": now}
@@ -355,7 +355,7 @@ register_exit_condition(Phase.PREPARATORY_REVIEW, _unsubmitted_reviews, overrida
 def consolidation_data(team: TeamConsolidation) -> dict[str, Any]:
     """The consolidation as the API answers it: the contract's keys, grown with who judged
     what (``judgements`` by reviewer id), the host's self-rating and the peers' majority."""
-    data = team.consolidation.contract_dict()
+    data: dict[str, Any] = team.consolidation.contract_dict()
     by_code = {i.code: i for i in team.consolidation.indicators}
     for item in data["indicators"]:
         found = by_code[item["code"]]
