@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
@@ -26,31 +23,35 @@ from app.auth.permissions import CycleRights
 from app.cycles.tables import Cycle
 from app.errors import field_message
 from app.i18n import N_, Phrase, gettext_for
-from app.office import package, xlsx
-from app.office.problems import Problems, refuse
+from app.ids import id_of
+from app.office import meta, package, table, xlsx
+from app.office.meta import META_SHEET, Exported
+from app.office.problems import Problems
+from app.office.table import Column
 from app.people.tables import User
 from app.self_assessment import service
-from app.self_assessment.excel_meta import META_SHEET, Exported, plan, read_meta, write_meta
 from app.self_assessment.schemas import DESCRIPTION_MAX, EntryWrite
 from app.timeutil import as_utc
 
-DATA_SHEET, INSTRUCTIONS_SHEET = "Self-assessment", "Instructions"
+DATA_SHEET, INSTRUCTIONS_SHEET = "Self-assessment", table.INSTRUCTIONS_SHEET
 WORKBOOK_MAX_BYTES = package.MAX_BYTES
 MAX_ROWS = 200  # the header and the indicators, with room to spare
-MAX_COLUMNS = 20
-#: (key, header message id, width)
 COLUMNS = [
-    ("code", N_("Code"), 11),
-    ("pillar", N_("Pillar"), 20),
-    ("dimension", N_("Dimension"), 15),
-    ("indicator", N_("Indicator"), 60),
-    ("self_rating", N_("Self-rating"), 15),
-    ("description", N_("Description of policy and practice"), 70),
-    ("evidence", N_("Evidence (one per line: title | link)"), 45),
-    ("responsible", N_("Responsible people (one per line: name | role | department)"), 45),
+    Column("code", N_("Code"), 11),
+    Column("pillar", N_("Pillar"), 20),
+    Column("dimension", N_("Dimension"), 15),
+    Column("indicator", N_("Indicator"), 60),
+    Column("self_rating", N_("Self-rating"), 15, editable=True),
+    Column("description", N_("Description of policy and practice"), 70, editable=True),
+    Column("evidence", N_("Evidence (one per line: title | link)"), 45, editable=True),
+    Column("responsible", N_("Responsible people (one per line: name | role | department)"), 45, editable=True),
 ]
-EDITABLE = {"self_rating", "description", "evidence", "responsible"}
+EDITABLE = {c.key for c in COLUMNS if c.editable}
 RATING_LABELS = labels.RATINGS
+#: Format 1 (versions of written entries only) is still read: see :mod:`app.office.meta`.
+META_FORMAT = meta.MetaFormat(
+    current="inti-cities/self-assessment/2", legacy="inti-cities/self-assessment/1",
+    not_ours=N_("This is not a self-assessment workbook exported by this service."))
 INSTRUCTIONS = [
     N_("How to fill in this workbook"),
     N_("One row per indicator on the sheet \"Self-assessment\". Codes and indicator texts are locked."),
@@ -69,80 +70,41 @@ def export_workbook(report: service.Report, lang: str) -> bytes:
     """The report as a workbook in ``lang``: instructions, one row per indicator, the hidden ``_meta``."""
     _ = gettext_for(lang)
     wb = Workbook()
-    _instructions(wb.active, report, _)
+    table.instructions_sheet(wb.active, f"{report.cycle.title} — {report.iset.version}", INSTRUCTIONS)
     ws = wb.create_sheet(DATA_SHEET)
     pillars = {p.code: p.name.get(lang) for p in report.iset.pillars}
     dimensions = {d.code: d.name.get(lang) for d in report.iset.dimensions}
-    xlsx.write_header(ws, [(_(label), width) for _key, label, width in COLUMNS])
-    labels = [_(RATING_LABELS[r.value]) for r in SelfRating]
-    validation = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle=_("Self-rating"),
-                                error=_("Choose from the list: %(labels)s.", labels=", ".join(labels)))
-    ws.add_data_validation(validation)
-    for row, ind in enumerate(report.iset.indicators, start=2):
+    words = [_(RATING_LABELS[r.value]) for r in SelfRating]
+    ratings = table.choice_list(ws, words, _("Self-rating"), _("Choose from the list: %(labels)s.",
+                                                                labels=", ".join(words)))
+    rows = []
+    for ind in report.iset.indicators:
         entry = service.entry_public(ind.code, report.entries.get(ind.code))
-        values = {
+        rows.append({
             "code": ind.code, "pillar": pillars[ind.pillar], "dimension": dimensions[ind.dimension],
             "indicator": ind.text.get(lang),
             "self_rating": _(RATING_LABELS[entry.self_rating.value]) if entry.self_rating else None,
             "description": entry.description,
             "evidence": service.format_lines([e.model_dump() for e in entry.evidence], service.EVIDENCE_KEYS),
             "responsible": service.format_lines([r.model_dump() for r in entry.responsible], service.RESPONSIBLE_KEYS),
-        }
-        for column, (key, _label, _width) in enumerate(COLUMNS, start=1):
-            cell = xlsx.text_cell(ws, row, column, values[key])
-            cell.alignment = xlsx.WRAP
-            if key in EDITABLE:
-                cell.protection = xlsx.UNLOCKED
-            else:
-                cell.fill = xlsx.LOCKED_FILL
-        validation.add(f"E{row}")
-        ws.row_dimensions[row].height = xlsx.row_height([(values[key], width) for key, _label, width in COLUMNS])
-    xlsx.print_setup(ws, "1:1")
-    ws.freeze_panes = "B2"
-    xlsx.protect(ws)  # locks code and text; the editable columns are unlocked
-    write_meta(wb.create_sheet(META_SHEET), report)
+        })
+    table.write_table(ws, COLUMNS, rows, _, {"self_rating": ratings})
+    online = [(ind.code, _online(report, ind.code)) for ind in report.iset.indicators]
+    meta.write_meta(wb.create_sheet(META_SHEET), META_FORMAT, id_of(report.cycle), report.iset.version,
+                    [(code, now.version, now.content) for code, now in online])
     wb.active = 1
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _instructions(ws, report: service.Report, _) -> None:
-    ws.title = INSTRUCTIONS_SHEET
-    ws.column_dimensions["A"].width = 100
-    xlsx.print_setup(ws)
-    fr, en = gettext_for("fr"), gettext_for("en")
-    rows = [f"{report.cycle.title} — {report.iset.version}", ""]
-    for message in INSTRUCTIONS:
-        rows += [fr(message), en(message), ""]
-    for n, text in enumerate(rows, start=1):
-        cell = xlsx.text_cell(ws, n, 1, text)
-        cell.alignment = xlsx.WRAP
-        ws.row_dimensions[n].height = xlsx.row_height([(text, 100)])
-        if n == 1 or text in (fr(INSTRUCTIONS[0]), en(INSTRUCTIONS[0])):
-            cell.font = Font(bold=True, size=13 if n == 1 else 11)
+def _online(report: service.Report, code: str) -> meta.Online:
+    """What is saved now for ``code``: its version (0: never written) and content."""
+    entry = report.entries.get(code)
+    return meta.Online(entry.version if entry else 0, service.entry_content(service.entry_public(code, entry)))
 
 
 # --- import ----------------------------------------------------------------------------
-
-def _rating_lookup() -> dict[str, str]:
-    lookup = {}
-    for lang in ("fr", "en"):
-        _ = gettext_for(lang)
-        for value, label in RATING_LABELS.items():
-            lookup[_(label).casefold()] = value
-            lookup[value] = value
-    return lookup
-
-
-def _sheet(wb: Workbook, name: str):
-    ws = xlsx.worksheet(wb, name)
-    if ws is None:
-        refuse(name, None, N_("This is not a self-assessment workbook exported by this service "
-                              "(sheet %(sheet)s is missing)."), sheet=name)
-    return ws
-
 
 @dataclass
 class WorkbookRows:
@@ -158,70 +120,23 @@ def read_workbook(data: bytes, cycle: Cycle, report: service.Report, documents: 
     """Every row of the workbook, checked; or 422 listing every problem.
 
     Only within MAX_ROWS x MAX_COLUMNS (see :func:`app.office.xlsx.read_rows`)."""
+    not_ours = N_("This is not a self-assessment workbook exported by this service (sheet %(sheet)s is missing).")
     with xlsx.open_workbook(data) as wb:
-        meta_ws, data_ws = _sheet(wb, META_SHEET), _sheet(wb, DATA_SHEET)
-        exported = read_meta(meta_ws, cycle, report)
+        meta_ws = table.required_sheet(wb, META_SHEET, not_ours)
+        data_ws = table.required_sheet(wb, DATA_SHEET, not_ours)
+        codes = [i.code for i in report.iset.indicators]
+        exported = meta.read_meta(meta_ws, META_FORMAT, id_of(cycle), report.iset.version, codes)
         problems = Problems()
         cells: dict[str, str] = {}
-        entries = _read_rows(data_ws, cycle, report, documents, problems, cells)
+        ratings = table.words_of(RATING_LABELS)
+        entries = {}
+        for row in table.read_table(data_ws, DATA_SHEET, COLUMNS, codes, problems, cells, MAX_ROWS):
+            entry = _row_entry({key: row.texts[key] for key in EDITABLE}, {key: row.cells[key] for key in EDITABLE},
+                               cycle, documents, ratings, problems)
+            if entry is not None:
+                entries[row.code] = entry
         problems.raise_if_any()
         return WorkbookRows(entries, cells, exported)
-
-
-def _read_rows(ws, cycle: Cycle, report: service.Report, documents: set[int],
-               problems: Problems, seen: dict[str, str]) -> dict[str, EntryWrite]:
-    """Every row's entry; every problem of every row goes to ``problems``, and the cell of
-    each code read to ``seen``."""
-    headers = {}
-    for lang in ("fr", "en"):
-        _ = gettext_for(lang)
-        headers.update({_(label).casefold(): key for key, label, _w in COLUMNS})
-    rows = xlsx.read_rows(ws, DATA_SHEET, problems, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS)
-    _number, first = next(rows, (1, ()))
-    columns = {}
-    for n, cell in enumerate(first):
-        key = headers.get(xlsx.cell_text(cell.value).casefold())
-        if key:
-            columns[key] = n
-    for key, label, _w in COLUMNS:
-        if key not in columns and (key in EDITABLE or key == "code"):
-            problems.add(DATA_SHEET, "1", N_("The column \"%(column)s\" is missing from the first row."),
-                         column=gettext_for("en")(label))
-    problems.raise_if_any()
-    known = report.iset.by_code()
-    ratings = _rating_lookup()
-    entries: dict[str, EntryWrite] = {}
-    for number, row in rows:
-        if number > MAX_ROWS:
-            if any(c.value is not None for c in row):
-                problems.add(DATA_SHEET, f"A{number}",
-                             N_("The sheet has more rows than indicators: at most %(n)s are read."),
-                             n=MAX_ROWS - 1)
-            break
-        if all(c.value is None for c in row):
-            continue
-        formulas = [n for n, c in enumerate(row) if c.data_type == "f"]
-        for n in formulas:
-            problems.add(DATA_SHEET, f"{get_column_letter(n + 1)}{number}",
-                         N_("The cell holds a formula; type the text itself."))
-        if formulas:
-            continue
-        at = {key: f"{get_column_letter(n + 1)}{number}" for key, n in columns.items()}
-        texts = {key: xlsx.cell_text(row[n].value) if n < len(row) else "" for key, n in columns.items()}
-        code = texts["code"]
-        if code not in known:
-            problems.add(DATA_SHEET, at["code"], N_("Unknown indicator code \"%(code)s\"."), code=code)
-            continue
-        if code in seen:
-            problems.add(DATA_SHEET, at["code"], N_("Indicator %(code)s appears twice (first in %(first)s)."),
-                         code=code, first=seen[code])
-            continue
-        seen[code] = at["code"]
-        entry = _row_entry({key: texts[key] for key in EDITABLE}, {key: at[key] for key in EDITABLE},
-                           cycle, documents, ratings, problems)
-        if entry is not None:
-            entries[code] = entry
-    return entries
 
 
 def _row_entry(fields: dict[str, str], cells: dict[str, str], cycle: Cycle, documents: set[int],
@@ -271,12 +186,12 @@ class Imported:
 
 def import_workbook(session: Session, rights: CycleRights, cycle: Cycle, data: bytes) -> Imported:
     """Check everything, then write every row that is an edit (in the request's transaction),
-    by the rules of :mod:`app.self_assessment.excel_meta`; 422 (nothing written) listing
-    every problem, conflicts included."""
+    by the rules of :mod:`app.office.meta`; 422 (nothing written) listing every problem,
+    conflicts included."""
     report, rights = service.writable_report(session, rights, cycle)
     user = rights.user
     rows = read_workbook(data, cycle, report, service.document_ids(session, cycle))
-    decided = plan(report, rows.entries, rows.exported)
+    decided = meta.plan(rows.entries, rows.exported, lambda code: _online(report, code), service.entry_content)
     if decided.conflicts:
         _refuse_conflicts(session, report, rows, decided.conflicts)
     service.apply_entries(session, user, cycle,
@@ -286,48 +201,30 @@ def import_workbook(session: Session, rights: CycleRights, cycle: Cycle, data: b
     return Imported(len(decided.writes), len(decided.skipped))
 
 
-EXCERPT_MAX = 200
 #: The fields of :func:`~app.self_assessment.service.entry_content`, in its order, as a conflict names them.
 FIELD_LABELS = (N_("Self-rating"), N_("Description of policy and practice"), N_("Evidence"), N_("Responsible people"))
 
 
 def _refuse_conflicts(session: Session, report: service.Report, rows: WorkbookRows, codes: list[str]) -> None:
-    """422: one problem per conflicting row, at its code's cell."""
-    problems = Problems()
-    if rows.exported.digests is None:
-        for code in codes:
-            problems.add(DATA_SHEET, rows.cells[code],
-                         N_("%(code)s was changed in the service after this workbook was exported: export it again."),
-                         code=code)
-        problems.raise_if_any()
+    """422: one problem per conflicting row, at its code's cell, with both versions."""
     editors = {report.entries[c].updated_by for c in codes} - {None}
-    names = dict(session.exec(select(User.id, User.full_name).where(col(User.id).in_(editors))).all())
-    for code in codes:
-        entry = report.entries[code]  # a conflict is an entry saved online (see excel_meta.plan)
-        workbook = service.entry_content(rows.entries[code])
-        online = service.entry_content(service.entry_public(code, entry))
-        differences = tuple(
-            Phrase(N_("%(field)s in this workbook: %(workbook)s; online now: %(online)s."),
-                   {"field": Phrase(label), "workbook": _shown(n, workbook[n]), "online": _shown(n, online[n])})
-            for n, label in enumerate(FIELD_LABELS) if workbook[n] != online[n])
-        who = names.get(entry.updated_by) if entry.updated_by is not None else None
-        problems.add(DATA_SHEET, rows.cells[code],
-                     N_("%(code)s was changed both in this workbook and online since the export (online by %(who)s "
-                        "on %(when)s). %(differences)s To keep the workbook's version, enter it online; to keep "
-                        "the online one, undo the change in this row. Then import the workbook again."),
-                     code=code, who=who or Phrase(N_("someone")),
-                     when=as_utc(entry.updated_at).strftime("%Y-%m-%d %H:%M UTC"), differences=differences)
-    problems.raise_if_any()
+    names = dict(session.exec(select(User.id, User.full_name).where(col(User.id).in_(editors))).all()) \
+        if editors and rows.exported.digests is not None else {}
+
+    def conflict(code: str) -> meta.Conflict:
+        entry = report.entries[code]  # a conflict is an entry saved online (see meta.plan)
+        return meta.Conflict(
+            who=names.get(entry.updated_by) if entry.updated_by is not None else None, when=as_utc(entry.updated_at),
+            differences=meta.differences(FIELD_LABELS, service.entry_content(rows.entries[code]),
+                                         _online(report, code).content, _shown))
+
+    meta.refuse_conflicts(DATA_SHEET, rows.exported, rows.cells, codes, conflict)
 
 
 def _shown(field: int, value) -> Phrase:
     """A field's value (of :func:`~app.self_assessment.service.entry_content`) as a conflict shows it."""
     if field == 0:
         return Phrase(RATING_LABELS[value] if value else N_("not yet rated"))
-    if not value:
-        return Phrase(N_("empty"))
-    text = value if field == 1 else "; ".join(" | ".join(part for part in item if part) for item in value)
-    text = " ".join(text.split())
-    if len(text) > EXCERPT_MAX:
-        text = text[:EXCERPT_MAX - 1] + "…"
-    return Phrase(N_("\"%(text)s\""), {"text": text})
+    if field == 1:
+        return meta.excerpt(value)
+    return meta.excerpt("; ".join(" | ".join(part for part in item if part) for item in value))
