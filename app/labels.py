@@ -21,6 +21,11 @@ RATINGS = {
     "at": N_("at the benchmark"),
     "above": N_("above the benchmark"),
 }
+#: A peer's judgement of an indicator (the self-ratings, and "more information needed").
+PERFORMANCES = {
+    **RATINGS,
+    "more_info": N_("more information needed"),
+}
 #: The interface languages by code, as a sentence names them ("in French").
 LANGUAGE_NAMES = {
     "fr": N_("French"),

@@ -150,3 +150,12 @@ def world(session, client) -> World:
     tokens = {role: issue_token(session, user, API, timedelta(hours=1)) for role, user in people.items()}
     session.commit()
     return World(host, other, cycle, people, tokens)
+
+
+@pytest.fixture(scope="session")
+def soffice():
+    """LibreOffice's command, for the tests that open workbooks with it."""
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        pytest.fail("LibreOffice is not installed: run the README's test command, which installs it.")
+    return path

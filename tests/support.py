@@ -148,3 +148,20 @@ def write_review(session: Session, cycle, reviewer: User, performances: dict | N
     if submit:
         service.submit(session, rights_of(session, reviewer, cycle), cycle)
         session.commit()
+
+
+def statements(engine, call) -> int:
+    """How many SQL statements ``call()`` runs on ``engine``."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def count(*_args) -> None:
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)

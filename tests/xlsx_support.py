@@ -4,16 +4,63 @@ Imported as ``xlsx_support`` (``tests/`` is on the path, like ``support``).
 """
 from __future__ import annotations
 
+import csv
 import io
 import re
 import struct
+import subprocess
 import zipfile
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 from xml.etree import ElementTree
+
+from openpyxl import load_workbook
 
 Change = bytes | Callable[[bytes], bytes] | None
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def edited(data: bytes, edit: Callable) -> bytes:
+    """The workbook as openpyxl saves it after ``edit(workbook)``."""
+    wb = load_workbook(io.BytesIO(data))
+    edit(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def refused(response) -> list[tuple[str | None, str | None, str]]:
+    """The problems of an import refused as a whole (422, problem+json): ``(sheet, cell, message)``."""
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    return [(e["sheet"], e["cell"], e["msg"]) for e in response.json()["errors"]]
+
+
+def _libreoffice(soffice: str, data: bytes, tmp_path: Path, target: str) -> Path:
+    """``data`` converted by LibreOffice (headless, a profile of its own) to ``target``
+    (a --convert-to argument); the folder of what it wrote."""
+    src = tmp_path / "in" / "report.xlsx"
+    src.parent.mkdir(exist_ok=True)
+    src.write_bytes(data)
+    out = tmp_path / "out"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--norestore",
+                    "--convert-to", target, "--outdir", str(out), str(src)],
+                   check=True, capture_output=True, timeout=120)
+    return out
+
+
+def resave_with_libreoffice(soffice: str, data: bytes, tmp_path: Path) -> bytes:
+    """The workbook as LibreOffice Calc saves it back to .xlsx."""
+    return (_libreoffice(soffice, data, tmp_path, "xlsx:Calc MS Excel 2007 XML") / "report.xlsx").read_bytes()
+
+
+def read_with_libreoffice(soffice: str, data: bytes, tmp_path: Path) -> dict[str, list[list[str]]]:
+    """Every sheet's cells as LibreOffice Calc reads them (converted to CSV, UTF-8), by sheet name."""
+    out = _libreoffice(soffice, data, tmp_path, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,"
+                                                "false,false,-1")
+    return {path.stem.removeprefix("report-"): list(csv.reader(path.read_text(encoding="utf-8").splitlines(True)))
+            for path in out.glob("report-*.csv")}
 
 
 def rezip(data: bytes, changes: dict[str, Change]) -> bytes:

@@ -169,6 +169,25 @@ def _snapshots(rows: list[tuple[int, str, str, str]], codes: Sequence[str]) -> E
     return Exported(versions, digests)
 
 
+@dataclass
+class WorkbookRows(Generic[W]):
+    """What an uploaded workbook holds: its entries by code, the cell of each one's code,
+    and what it was exported from."""
+
+    entries: dict[str, W]
+    cells: dict[str, str]
+    exported: Exported
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import did: entries written, and rows skipped with nothing to write (the
+    same as when exported, or already what is online)."""
+
+    updated: int
+    skipped: int
+
+
 @dataclass(frozen=True)
 class Online:
     """What is online for a row: its entry's version (0: never written) and content."""

@@ -7,9 +7,9 @@ theirs.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -17,12 +17,15 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from benchmark.indicators import IndicatorSet
+
 from app.i18n import N_, gettext_for
-from app.office import xlsx
+from app.office import meta, xlsx
 from app.office.problems import Problems, refuse
 
 INSTRUCTIONS_SHEET = "Instructions"
 MAX_COLUMNS = 20
+W = TypeVar("W")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,20 @@ class Column:
     label: str
     width: float
     editable: bool = False
+
+
+def reference_columns(indicator_width: float = 60) -> list[Column]:
+    """The indicator's reference, first in every data sheet: code, pillar, dimension, text."""
+    return [Column("code", N_("Code"), 11), Column("pillar", N_("Pillar"), 20),
+            Column("dimension", N_("Dimension"), 15), Column("indicator", N_("Indicator"), indicator_width)]
+
+
+def reference_values(iset: IndicatorSet, lang: str) -> dict[str, dict[str, str]]:
+    """The reference columns' values of each indicator of ``iset`` in ``lang``, by code."""
+    pillars = {p.code: p.name.get(lang) for p in iset.pillars}
+    dimensions = {d.code: d.name.get(lang) for d in iset.dimensions}
+    return {ind.code: {"code": ind.code, "pillar": pillars[ind.pillar], "dimension": dimensions[ind.dimension],
+                       "indicator": ind.text.get(lang)} for ind in iset.indicators}
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -172,3 +189,37 @@ def read_table(ws: Any, sheet: str, columns: Sequence[Column], known: Iterable[s
             continue
         seen[code] = cells["code"]
         yield TableRow(code, texts, cells)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What an uploaded workbook of one kind must be: its ``_meta`` format, its data sheet and
+    columns, how many rows are read at most, and what a workbook lacking one of its sheets is
+    told (a message id given ``sheet``)."""
+
+    fmt: meta.MetaFormat
+    data_sheet: str
+    columns: Sequence[Column]
+    max_rows: int
+    sheet_missing: str
+
+
+def read_workbook(data: bytes, layout: Layout, cycle_id: int, iset: IndicatorSet,
+                  entry: Callable[[TableRow, Problems], W | None]) -> meta.WorkbookRows[W]:
+    """Every row of an uploaded workbook, checked: the file (:func:`app.office.xlsx.open_workbook`),
+    its ``_meta`` (:func:`app.office.meta.read_meta`), then each data row, made an entry by
+    ``entry(row, problems)`` (None after noting its problems); or 422 listing every problem."""
+    with xlsx.open_workbook(data) as wb:
+        meta_ws = required_sheet(wb, meta.META_SHEET, layout.sheet_missing)
+        data_ws = required_sheet(wb, layout.data_sheet, layout.sheet_missing)
+        codes = [i.code for i in iset.indicators]
+        exported = meta.read_meta(meta_ws, layout.fmt, cycle_id, iset.version, codes)
+        problems = Problems()
+        cells: dict[str, str] = {}
+        entries = {}
+        for row in read_table(data_ws, layout.data_sheet, layout.columns, codes, problems, cells, layout.max_rows):
+            found = entry(row, problems)
+            if found is not None:
+                entries[row.code] = found
+        problems.raise_if_any()
+        return meta.WorkbookRows(entries, cells, exported)

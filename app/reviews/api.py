@@ -3,23 +3,44 @@ submitted reviews, the consolidation), and what the team leader needs beside the
 (progress, one reviewer's review, reopening)."""
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, File, Header, Request, Response, UploadFile
 
-from app.cycles.deps import ApiCycle
+from app.cycles.deps import ApiCycle, ReaderCycle
 from app.db import SessionDep
+from app.errors import request_language
 from app.etag import expected_version, set_etag
-from app.ids import PathId
-from app.reviews import service
+from app.ids import PathId, id_of
+from app.reviews import excel, service
 from app.reviews.schemas import ReviewEntryPublic, ReviewEntryWrite, ReviewPublic, ReviewReopen, TeamProgress
 
 router = APIRouter(tags=["preparatory review"])
 IfMatch = Annotated[str | None, Header()]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/cycles/{cycle_id}/reviews/me", response_model=ReviewPublic)
 def get_own_review(access: ApiCycle, session: SessionDep):
     """One's own review (a peer's or the team leader's), all indicators, written or not."""
     return service.own_review(session, access.rights, access.cycle).public()
+
+
+# Before ``/reviews/{reviewer_id}``, which would take "me.xlsx" for a reviewer's id.
+@router.get("/cycles/{cycle_id}/reviews/me.xlsx")
+def export_own_review(request: Request, access: ReaderCycle, session: SessionDep):
+    """One's own review as a workbook in the caller's language (also with the browser's
+    session cookie, so that the pages can link to it)."""
+    data = excel.export_workbook(session, access.rights, access.cycle, request_language(request))
+    name = f"preparatory-review-cycle-{access.cycle.id}-{id_of(access.user)}.xlsx"
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/cycles/{cycle_id}/reviews/me.xlsx")
+def import_own_review(access: ApiCycle, session: SessionDep, file: Annotated[UploadFile, File()]):
+    """``{"updated", "skipped"}``, as the initial report's import: entries written, and
+    rows that had nothing to write (as exported, or already what is online)."""
+    data = file.file.read(excel.WORKBOOK_MAX_BYTES + 1)
+    imported = excel.import_workbook(session, access.rights, access.cycle, data)
+    return {"updated": imported.updated, "skipped": imported.skipped}
 
 
 @router.put("/cycles/{cycle_id}/reviews/me/{code}", response_model=ReviewEntryPublic)

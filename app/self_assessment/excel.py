@@ -8,7 +8,6 @@ what is the self-assessment's own: its columns, instructions, ``_meta`` sheet an
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -24,8 +23,8 @@ from app.cycles.tables import Cycle
 from app.errors import field_message
 from app.i18n import N_, Phrase, gettext_for
 from app.ids import id_of
-from app.office import meta, package, table, xlsx
-from app.office.meta import META_SHEET, Exported
+from app.office import meta, package, table
+from app.office.meta import META_SHEET, Imported, WorkbookRows
 from app.office.problems import Problems
 from app.office.table import Column
 from app.people.tables import User
@@ -37,10 +36,7 @@ DATA_SHEET, INSTRUCTIONS_SHEET = "Self-assessment", table.INSTRUCTIONS_SHEET
 WORKBOOK_MAX_BYTES = package.MAX_BYTES
 MAX_ROWS = 200  # the header and the indicators, with room to spare
 COLUMNS = [
-    Column("code", N_("Code"), 11),
-    Column("pillar", N_("Pillar"), 20),
-    Column("dimension", N_("Dimension"), 15),
-    Column("indicator", N_("Indicator"), 60),
+    *table.reference_columns(),
     Column("self_rating", N_("Self-rating"), 15, editable=True),
     Column("description", N_("Description of policy and practice"), 70, editable=True),
     Column("evidence", N_("Evidence (one per line: title | link)"), 45, editable=True),
@@ -72,8 +68,7 @@ def export_workbook(report: service.Report, lang: str) -> bytes:
     wb = Workbook()
     table.instructions_sheet(wb.active, f"{report.cycle.title} — {report.iset.version}", INSTRUCTIONS)
     ws = wb.create_sheet(DATA_SHEET)
-    pillars = {p.code: p.name.get(lang) for p in report.iset.pillars}
-    dimensions = {d.code: d.name.get(lang) for d in report.iset.dimensions}
+    reference = table.reference_values(report.iset, lang)
     words = [_(RATING_LABELS[r.value]) for r in SelfRating]
     ratings = table.choice_list(ws, words, _("Self-rating"), _("Choose from the list: %(labels)s.",
                                                                 labels=", ".join(words)))
@@ -81,8 +76,7 @@ def export_workbook(report: service.Report, lang: str) -> bytes:
     for ind in report.iset.indicators:
         entry = service.entry_public(ind.code, report.entries.get(ind.code))
         rows.append({
-            "code": ind.code, "pillar": pillars[ind.pillar], "dimension": dimensions[ind.dimension],
-            "indicator": ind.text.get(lang),
+            **reference[ind.code],
             "self_rating": _(RATING_LABELS[entry.self_rating.value]) if entry.self_rating else None,
             "description": entry.description,
             "evidence": service.format_lines([e.model_dump() for e in entry.evidence], service.EVIDENCE_KEYS),
@@ -106,37 +100,18 @@ def _online(report: service.Report, code: str) -> meta.Online:
 
 # --- import ----------------------------------------------------------------------------
 
-@dataclass
-class WorkbookRows:
-    """What a workbook holds: its entries by code, the cell of each one's code, and what
-    it was exported from."""
-
-    entries: dict[str, EntryWrite]
-    cells: dict[str, str]
-    exported: Exported
+LAYOUT = table.Layout(META_FORMAT, DATA_SHEET, COLUMNS, MAX_ROWS, N_(
+    "This is not a self-assessment workbook exported by this service (sheet %(sheet)s is missing)."))
 
 
-def read_workbook(data: bytes, cycle: Cycle, report: service.Report, documents: set[int]) -> WorkbookRows:
+def read_workbook(data: bytes, cycle: Cycle, report: service.Report, documents: set[int]) -> WorkbookRows[EntryWrite]:
     """Every row of the workbook, checked; or 422 listing every problem.
 
     Only within MAX_ROWS x MAX_COLUMNS (see :func:`app.office.xlsx.read_rows`)."""
-    not_ours = N_("This is not a self-assessment workbook exported by this service (sheet %(sheet)s is missing).")
-    with xlsx.open_workbook(data) as wb:
-        meta_ws = table.required_sheet(wb, META_SHEET, not_ours)
-        data_ws = table.required_sheet(wb, DATA_SHEET, not_ours)
-        codes = [i.code for i in report.iset.indicators]
-        exported = meta.read_meta(meta_ws, META_FORMAT, id_of(cycle), report.iset.version, codes)
-        problems = Problems()
-        cells: dict[str, str] = {}
-        ratings = table.words_of(RATING_LABELS)
-        entries = {}
-        for row in table.read_table(data_ws, DATA_SHEET, COLUMNS, codes, problems, cells, MAX_ROWS):
-            entry = _row_entry({key: row.texts[key] for key in EDITABLE}, {key: row.cells[key] for key in EDITABLE},
-                               cycle, documents, ratings, problems)
-            if entry is not None:
-                entries[row.code] = entry
-        problems.raise_if_any()
-        return WorkbookRows(entries, cells, exported)
+    ratings = table.words_of(RATING_LABELS)
+    return table.read_workbook(data, LAYOUT, id_of(cycle), report.iset, lambda row, problems: _row_entry(
+        {key: row.texts[key] for key in EDITABLE}, {key: row.cells[key] for key in EDITABLE}, cycle, documents,
+        ratings, problems))
 
 
 def _row_entry(fields: dict[str, str], cells: dict[str, str], cycle: Cycle, documents: set[int],
@@ -175,15 +150,6 @@ def _row_entry(fields: dict[str, str], cells: dict[str, str], cycle: Cycle, docu
     return entry if len(problems) == before else None
 
 
-@dataclass(frozen=True)
-class Imported:
-    """What an import did: entries written, and rows skipped with nothing to write (the
-    same as when exported, or already what is online)."""
-
-    updated: int
-    skipped: int
-
-
 def import_workbook(session: Session, rights: CycleRights, cycle: Cycle, data: bytes) -> Imported:
     """Check everything, then write every row that is an edit (in the request's transaction),
     by the rules of :mod:`app.office.meta`; 422 (nothing written) listing every problem,
@@ -205,7 +171,8 @@ def import_workbook(session: Session, rights: CycleRights, cycle: Cycle, data: b
 FIELD_LABELS = (N_("Self-rating"), N_("Description of policy and practice"), N_("Evidence"), N_("Responsible people"))
 
 
-def _refuse_conflicts(session: Session, report: service.Report, rows: WorkbookRows, codes: list[str]) -> None:
+def _refuse_conflicts(session: Session, report: service.Report, rows: WorkbookRows[EntryWrite],
+                      codes: list[str]) -> None:
     """422: one problem per conflicting row, at its code's cell, with both versions."""
     editors = {report.entries[c].updated_by for c in codes} - {None}
     names = dict(session.exec(select(User.id, User.full_name).where(col(User.id).in_(editors))).all()) \

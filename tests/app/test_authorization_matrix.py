@@ -181,6 +181,10 @@ def team_view(status=OK):
 
 REVIEW_MATRIX = [
     ("GET", "/api/v1/cycles/{cycle}/reviews/me", None, reviewers(OK)),
+    ("GET", "/api/v1/cycles/{cycle}/reviews/me.xlsx", None, reviewers(OK)),
+    # 422: a PDF is no workbook; 409: a submitted review is read-only (refused before the file is read)
+    ("POST", "/api/v1/cycles/{cycle}/reviews/me.xlsx", FILE, reviewers(422, submitted=409)),
+    ("POST", "/cycles/{cycle}/review/import", FILE, {**reviewers(422, submitted=409), "anonymous": 303}),
     ("PUT", "/api/v1/cycles/{cycle}/reviews/me/GG-AMB-1", {"performance": "at"}, reviewers(OK, submitted=409)),
     # 409: the peer has judged nothing yet; the other has submitted already
     ("POST", "/api/v1/cycles/{cycle}/reviews/me/submit", None, reviewers(409)),

@@ -1,24 +1,23 @@
 """The Excel round trip: export, edit (openpyxl or LibreOffice), import; and every bad file."""
 import io
-import shutil
-import subprocess
 import zipfile
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event
 from sqlmodel import select
 from xlsx_support import (
     deflate,
     deflate_bomb,
+    edited,
     replace_cell,
+    resave_with_libreoffice,
     rezip,
     sheet_part,
     with_raw_members,
 )
 
 from app.self_assessment.tables import SelfAssessmentEntry
-from support import submit_report
+from support import statements, submit_report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,17 +35,14 @@ def send(client, world, data, lang="en"):
                        headers={**world.auth("host_officer"), "Accept-Language": lang})
 
 
+def send_ok(client, world, data):
+    r = send(client, world, data)
+    assert r.status_code == 200, r.text
+
+
 def report(client, world):
     entries = client.get(f"/api/v1/cycles/{world.cycle.id}/self-assessment", headers=world.auth("host_officer")).json()["entries"]
     return {e["indicator_code"]: e for e in entries}
-
-
-def edited(data, edit):
-    wb = load_workbook(io.BytesIO(data))
-    edit(wb)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def fill_three(wb):
@@ -109,25 +105,6 @@ def test_round_trip_with_openpyxl(client, world, session):
     again = send(client, world, export(client, world))  # the export imports back unchanged
     assert again.json() == {"updated": 0, "skipped": 73}
     assert_expected(client, world)
-
-
-@pytest.fixture(scope="session")
-def soffice():
-    path = shutil.which("soffice") or shutil.which("libreoffice")
-    if path is None:
-        pytest.fail("LibreOffice is not installed: run the README's test command, which installs it.")
-    return path
-
-
-def resave_with_libreoffice(soffice, data, tmp_path):
-    src = tmp_path / "in" / "report.xlsx"
-    src.parent.mkdir()
-    src.write_bytes(data)
-    out = tmp_path / "out"
-    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--norestore",
-                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(src)],
-                   check=True, capture_output=True, timeout=120)
-    return (out / "report.xlsx").read_bytes()
 
 
 def test_round_trip_through_libreoffice_calc(client, world, soffice, tmp_path):
@@ -237,12 +214,7 @@ def test_only_the_host_officer_imports_and_not_after_submission(client, world, s
 def test_import_queries_do_not_grow_with_the_number_of_rows(client, world, engine):
     def queries(edit):
         data = edited(export(client, world), edit)
-        seen = []
-        listener = lambda *a: seen.append(1)
-        event.listen(engine, "before_cursor_execute", listener)
-        assert send(client, world, data).status_code == 200
-        event.remove(engine, "before_cursor_execute", listener)
-        return len(seen)
+        return statements(engine, lambda: send_ok(client, world, data))
 
     def rows(first, last, text):
         def edit(wb):
