@@ -148,3 +148,19 @@ def write_review(session: Session, cycle, reviewer: User, performances: dict | N
     if submit:
         service.submit(session, rights_of(session, reviewer, cycle), cycle)
         session.commit()
+
+
+@contextmanager
+def statements(engine) -> Iterator[list[str]]:
+    """The SQL statements run on ``engine`` inside the block."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
