@@ -21,11 +21,13 @@ RATINGS = {
     "at": N_("at the benchmark"),
     "above": N_("above the benchmark"),
 }
-#: A peer's judgement of an indicator (the self-ratings, and "more information needed").
+#: A peer's judgement of an indicator (``more_info`` is no point on the scale).
 PERFORMANCES = {
     **RATINGS,
     "more_info": N_("more information needed"),
 }
+#: The same in a grid's cell, where a word does not fit: a sign, its label given beside it.
+PERFORMANCE_SIGNS = {"below": "−", "at": "=", "above": "+", "more_info": "?"}
 #: The interface languages by code, as a sentence names them ("in French").
 LANGUAGE_NAMES = {
     "fr": N_("French"),

@@ -150,18 +150,17 @@ def write_review(session: Session, cycle, reviewer: User, performances: dict | N
         session.commit()
 
 
-def statements(engine, call) -> int:
-    """How many SQL statements ``call()`` runs on ``engine``."""
+@contextmanager
+def statements(engine) -> Iterator[list[str]]:
+    """The SQL statements run on ``engine`` inside the block."""
     from sqlalchemy import event
 
-    seen = []
+    seen: list[str] = []
 
-    def count(*_args) -> None:
-        seen.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
+    def listener(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+    event.listen(engine, "before_cursor_execute", listener)
     try:
-        call()
+        yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
+        event.remove(engine, "before_cursor_execute", listener)

@@ -154,3 +154,9 @@ def edit_cycle(request: Request, session: SessionDep, access: PageCycleChange, f
 def _name(session, user_id: int | None) -> str:
     user = session.get(User, user_id) if user_id is not None else None
     return user.full_name if user else ""
+
+
+def show_cycle_page(request, session, access: CycleAccess, status_code: int = 200, **context):
+    """The cycle page, for a part of the cycle whose panel's form was refused: with the
+    refusal (``error``, ``errors``) shown on it."""
+    return _cycle_page(request, session, access, status_code, **context)

@@ -6,6 +6,8 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from benchmark.text import folded
+
 from app.audit.service import record, snapshot
 from app.auth.permissions import can_deactivate, can_issue_link, require
 from app.auth.security import hash_password
@@ -16,7 +18,7 @@ from app.errors import Conflict, NotFound, field_error
 from app.etag import check_version
 from app.i18n import N_
 from app.ids import id_of
-from app.people.names import folded, name_key
+from app.people.names import name_key
 from app.people.schemas import MIN_PASSWORD, CityCreate, CityUpdate, UserCreate, UserUpdate
 from app.people.tables import City, User
 from app.settings import Settings

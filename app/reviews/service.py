@@ -9,11 +9,12 @@ racing writers with the same If-Match, the others 412). Who may read or write wh
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from benchmark.consolidation import Consolidation, EntryInput, ReviewInput, consolidate
 from benchmark.indicators import IndicatorSet
 from benchmark.scales import CycleRole, Performance, Phase, ReportStatus, SelfRating
 
@@ -41,9 +42,6 @@ from app.reviews.tables import PreparatoryReview, ReviewEntry
 from app.self_assessment.tables import SelfAssessmentEntry
 from app.timeutil import utcnow
 from app.versioning import write_conditionally
-
-if TYPE_CHECKING:  # TEMP until benchmark/consolidation.py lands
-    from benchmark.consolidation import Consolidation
 
 DRAFT, SUBMITTED = ReportStatus.DRAFT, ReportStatus.SUBMITTED
 REVIEWER_ROLES = (CycleRole.TEAM_LEADER.value, CycleRole.PEER.value)
@@ -308,7 +306,7 @@ class TeamConsolidation:
     """The consolidation of the submitted reviews, with who they are (in the grid's order)
     and the reviewers who have not submitted yet (named, nothing of theirs shown)."""
 
-    consolidation: "Consolidation"
+    consolidation: Consolidation
     reviews: list[Review]
     pending: list[User] = field(default_factory=list)
 
@@ -317,14 +315,12 @@ def team_consolidation(session: Session, rights: CycleRights, cycle: Cycle) -> T
     """The submitted reviews pooled: counts, agreement, disagreements first, merged questions
     and people to meet, the host's self-rating beside them (a fixed number of queries)."""
     require(rights.read_team_reviews())
-    from benchmark.consolidation import EntryInput, ReviewInput, consolidate  # TEMP
-
     reviewers = reviewers_of(session, cycle)
     reviews = load_reviews(session, cycle, reviewers, only_submitted=True)
     done = {id_of(r.reviewer) for r in reviews}
     ratings = {code: SelfRating(rating) if rating else None for code, rating in session.execute(
         select(col(SelfAssessmentEntry.indicator_code), col(SelfAssessmentEntry.self_rating))
-        .where(SelfAssessmentEntry.cycle_id == cycle.id)).tuples()}
+        .where(SelfAssessmentEntry.cycle_id == cycle.id))}
     iset = get_set(session, cycle.indicator_set_version)
     result = consolidate(iset.indicators, [
         ReviewInput(reviewer_id=id_of(r.reviewer), reviewer_name=r.reviewer.full_name, entries={

@@ -195,6 +195,9 @@ REVIEW_MATRIX = [
     # the coordinator comes after the team leader, who has reopened it already: 409
     ("POST", "/api/v1/cycles/{cycle}/reviews/{peer_submitted}/reopen", {"reason": "GG-IMP-3 needs more."},
      reviewers(403, leader=OK, coordinator=409)),
+    ("GET", "/cycles/{cycle}/consolidation", None, {**team_view(), "anonymous": 303}),
+    ("POST", "/cycles/{cycle}/reviews/{peer_submitted}/reopen", {"reason": "GG-IMP-3 needs more."},
+     {**reviewers(403, leader=303), "anonymous": 303, "coordinator": 409}),
 ]
 
 

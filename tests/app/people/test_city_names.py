@@ -8,9 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from support import browser_login, csrf_of
 
+from benchmark.text import folded
+
 from app.errors import Conflict
 from app.people import service
-from app.people.names import folded, name_key
+from app.people.names import name_key
 from app.people.schemas import CityCreate, CityUpdate
 from app.people.tables import City
 

@@ -199,3 +199,48 @@ def test_the_phase_moves_on_once_all_have_submitted(client, team, session):
         write_review(session, team.cycle, team.people[who], submit=True)
     r = client.post(url(team, "phase"), json={"phase": "visit"}, headers=team.auth("team_leader"))
     assert r.status_code == 200 and r.json()["phase"] == "visit"
+
+
+def test_the_consolidation_pools_the_submitted_reviews(client, team, session):
+    import krippendorff
+
+    peer, second, leader = (team.people[k] for k in ("peer", "second", "team_leader"))
+    write_review(session, team.cycle, peer)  # "at" everywhere
+    write_review(session, team.cycle, peer, {"GG-AMB-1": "below", "GG-AMB-2": "more_info", "IE-AMB-1": "above"},
+                 questions=["Who chairs the committee?"],
+                 people_to_meet=[{"name": "Hélène Marchetti", "role": "Deputy mayor"}], submit=True)
+    write_review(session, team.cycle, second)
+    write_review(session, team.cycle, second, {"GG-AMB-1": "below", "IE-AMB-1": "below"})
+    write_review(session, team.cycle, second, questions=["who chairs  the COMMITTEE ?"],
+                 people_to_meet=[{"name": "helene marchetti", "organisation": "City of Velmar", "interpreter": True}],
+                 performances={"GG-AMB-3": "at"})
+    # the second peer's draft is theirs: the consolidation pools submitted reviews only
+    data = client.get(f"/api/v1/cycles/{team.cycle.id}/consolidation", headers=team.auth("team_leader")).json()
+    assert [r["reviewer_name"] for r in data["reviewers"]] == ["Giulia Peer"]
+    assert {p["reviewer_name"] for p in data["pending"]} == {"Bruno Second", "Lars Leader"}
+    assert data["alpha"] is None  # one reviewer: no agreement to measure
+    write_review(session, team.cycle, second, submit=True, performances={})
+    write_review(session, team.cycle, leader, submit=True)
+    data = client.get(f"/api/v1/cycles/{team.cycle.id}/consolidation", headers=team.auth("peer")).json()
+    assert set(data) >= {"alpha", "alpha_by_pillar", "indicators"} and set(data["alpha_by_pillar"]) == {
+        "GG", "IE", "AC", "WP"}
+    by_code = {i["code"]: i for i in data["indicators"]}
+    assert by_code["GG-AMB-1"]["counts"] == {"below": 2, "at": 1, "above": 0, "more_info": 0}
+    assert by_code["GG-AMB-1"]["flagged"] and by_code["GG-AMB-2"]["flagged"]  # disagreement; more information
+    assert not by_code["GG-AMB-3"]["flagged"]
+    assert by_code["GG-AMB-1"]["majority"] == "below" and by_code["GG-AMB-1"]["self_rating"] == "at"
+    assert by_code["GG-AMB-1"]["host_vs_peers"] == "higher"
+    # one person, named by two peers in different ways; one question
+    people = by_code["GG-AMB-3"]["people_to_meet"]
+    assert len(people) == 1 and people[0]["interpreter"] is True
+    assert len(by_code["GG-AMB-3"]["questions"]) == 1
+    # alpha: ordinal, more_info missing, computed independently with the library
+    order = {"below": 0, "at": 1, "above": 2}
+    reviews = client.get(f"/api/v1/cycles/{team.cycle.id}/reviews", headers=team.auth("peer")).json()
+    matrix = [[order.get(e["performance"], float("nan")) for e in r["entries"]] for r in reviews]
+    expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="ordinal", value_domain=[0, 1, 2])
+    assert data["alpha"] == pytest.approx(expected)
+    assert data["alpha"] < 1
+    # flagged indicators can be put first by a client: the pages do
+    assert by_code["GG-AMB-1"]["judgements"] == {str(peer.id): "below", str(second.id): "below",
+                                                 str(leader.id): "at"}

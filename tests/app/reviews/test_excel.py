@@ -80,7 +80,7 @@ def cells(**values):
 
 # The seed's example row (Section A, step 4), under GG-IMP-3 in the revised set, as typed in a French workbook.
 SEED_ROW = {
-    PERFORMANCE: "plus d'informations nécessaires",
+    PERFORMANCE: "informations complémentaires nécessaires",
     KNOWN: "La ville a un comité consultatif permanent de 15 membres, qui se réunit 4 fois par an.",
     UNKNOWN: "Quel est le niveau de représentativité ou de qualification de ses membres.",
     SUSPECTED: "La municipalité ne tire pas entièrement parti des avis du comité.",
@@ -168,7 +168,7 @@ def test_libreoffice_reads_the_exported_review(client, team, soffice, tmp_path):
     rows = sheets[DATA]
     assert rows[0][0] == "Code" and rows[0][5] == "Performance" and len(rows) == 74
     row = next(r for r in rows if r[0] == "GG-IMP-3")
-    assert row[4:7] == ["au niveau du référentiel", "plus d'informations nécessaires", SEED_ROW[KNOWN]]
+    assert row[4:7] == ["au niveau du référentiel", "informations complémentaires nécessaires", SEED_ROW[KNOWN]]
     assert row[9] == "\n".join(SEED_ENTRY["questions"])
     assert row[10] == ("Président du comité | Président | Comité consultatif | oui\n"
                        "Hélène Marchetti | Adjointe au maire")
@@ -209,7 +209,7 @@ def test_a_row_changed_on_both_sides_is_refused_showing_both_versions(client, te
     assert msg.startswith("GG-AMB-2 a été modifié à la fois dans ce classeur et en ligne depuis l'export "
                           "(en ligne par Giulia Peer le 20")
     assert ("Performance dans ce classeur\u00a0: en dessous du référentiel\u00a0; en ligne maintenant\u00a0: "
-            "plus d'informations nécessaires.") in msg
+            "informations complémentaires nécessaires.") in msg
 
 
 def test_a_row_changed_in_the_workbook_to_what_is_online_is_no_conflict(client, team):
@@ -333,7 +333,9 @@ def test_import_queries_do_not_grow_with_the_number_of_rows(client, team, engine
     def queries(first, last, word):
         data = edited(export(client, team), lambda wb: [wb[DATA].__setitem__(f"{PERFORMANCE}{row}", word)
                                                         for row in range(first, last + 1)])
-        return statements(engine, lambda: assert_imported(send(client, team, data)))
+        with statements(engine) as seen:
+            assert_imported(send(client, team, data))
+        return len(seen)
 
     few = queries(2, 4, "at")  # 3 new entries
     many = queries(2, 74, "below")  # 3 updated + 70 new
