@@ -28,6 +28,12 @@ PERFORMANCES = {
 }
 #: The same in a grid's cell, where a word does not fit: a sign, its label given beside it.
 PERFORMANCE_SIGNS = {"below": "−", "at": "=", "above": "+", "more_info": "?"}
+#: Each judgement's colour ("none": not judged), the same on the pages (``--r-*`` in
+#: ``app/static/style.css``, which a test holds to these) and in the workbooks: white text
+#: on each (contrast 4.5:1 at least) but "none", which takes the ink's colour. Never the
+#: only sign: the word or the sign is always there too.
+PERFORMANCE_COLOURS = {"below": "B4410C", "at": "1F6FA8", "above": "2E7D4F", "more_info": "6D4A9C", "none": "C3CAD2"}
+INK = "1D2733"
 #: The interface languages by code, as a sentence names them ("in French").
 LANGUAGE_NAMES = {
     "fr": N_("French"),

@@ -83,11 +83,12 @@ def choice_list(ws: Worksheet, words: Sequence[str], title: str, error: str) -> 
 
 
 def write_table(ws: Worksheet, columns: Sequence[Column], rows: Iterable[Mapping[str, str | None]], _,
-                choices: Mapping[str, DataValidation] | None = None) -> None:
+                choices: Mapping[str, DataValidation] | None = None, *, to_fill: bool = True) -> None:
     """The header (in the language of ``_``) and one row per item of ``rows`` (values by
-    column key): wrapped text, reference columns locked and grey, editable ones unlocked,
-    the drop-downs of ``choices`` (by column key) on their column; rows as high as their
-    text, the header frozen and repeated on every printed page, landscape, one page wide."""
+    column key): wrapped text, rows as high as their text, the header frozen and repeated on
+    every printed page, landscape, one page wide. A sheet ``to_fill`` is protected: reference
+    columns locked and grey, editable ones unlocked, the drop-downs of ``choices`` (by column
+    key) on their column; any other is left open, to sort and filter."""
     choices = choices or {}
     xlsx.write_header(ws, [(_(c.label), c.width) for c in columns])
     for row, values in enumerate(rows, start=2):
@@ -96,14 +97,15 @@ def write_table(ws: Worksheet, columns: Sequence[Column], rows: Iterable[Mapping
             cell.alignment = xlsx.WRAP
             if column.editable:
                 cell.protection = xlsx.UNLOCKED
-            else:
+            elif to_fill:
                 cell.fill = xlsx.LOCKED_FILL
             if column.key in choices:
                 choices[column.key].add(cell.coordinate)
         ws.row_dimensions[row].height = xlsx.row_height([(values.get(c.key), c.width) for c in columns])
     xlsx.print_setup(ws, "1:1")
     ws.freeze_panes = "B2"
-    xlsx.protect(ws)  # locks the reference columns; the editable ones are unlocked
+    if to_fill:
+        xlsx.protect(ws)  # locks the reference columns; the editable ones are unlocked
 
 
 # --- reading ---------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from app.db import SessionDep
 from app.errors import request_language
 from app.etag import expected_version, set_etag
 from app.ids import PathId, id_of
-from app.reviews import excel, service
+from app.indicators.service import get_set
+from app.people.tables import City
+from app.reviews import consolidation_excel, excel, service
 from app.reviews.schemas import ReviewEntryPublic, ReviewEntryWrite, ReviewPublic, ReviewReopen, TeamProgress
 
 router = APIRouter(tags=["preparatory review"])
@@ -88,3 +90,16 @@ def get_consolidation(access: ApiCycle, session: SessionDep):
     reviewers (submitted, and still awaited)."""
     team = service.team_consolidation(session, access.rights, access.cycle)
     return service.consolidation_data(team)
+
+
+@router.get("/cycles/{cycle_id}/consolidation.xlsx")
+def export_consolidation(request: Request, access: ReaderCycle, session: SessionDep):
+    """The consolidation as a workbook in the caller's language (those who may read it,
+    as ``GET …/consolidation``; also with the browser's session cookie, for the pages' link)."""
+    team = service.team_consolidation(session, access.rights, access.cycle)
+    city = session.get(City, access.cycle.host_city_id)
+    data = consolidation_excel.export_consolidation(team, get_set(session, access.cycle.indicator_set_version),
+                                                    access.cycle, city.name if city else "",
+                                                    request_language(request))
+    name = f"consolidation-cycle-{access.cycle.id}.xlsx"
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

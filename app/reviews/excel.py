@@ -50,7 +50,7 @@ MAX_ROWS = 200  # the header and the indicators, with room to spare
 HYPOTHESIS = ("known", "unknown", "suspected")
 COLUMNS = [
     *table.reference_columns(indicator_width=50),
-    Column("self_rating", N_("Host's self-rating"), 14),
+    Column("self_rating", N_("Self-rating of the host city"), 14),
     Column("performance", N_("Performance"), 17, editable=True),
     Column("known", N_("Hypothesis: what we know"), 38, editable=True),
     Column("unknown", N_("Hypothesis: what we don't know"), 38, editable=True),

@@ -190,6 +190,7 @@ REVIEW_MATRIX = [
     ("POST", "/api/v1/cycles/{cycle}/reviews/me/submit", None, reviewers(409)),
     ("GET", "/api/v1/cycles/{cycle}/reviews", None, team_view()),
     ("GET", "/api/v1/cycles/{cycle}/consolidation", None, team_view()),
+    ("GET", "/api/v1/cycles/{cycle}/consolidation.xlsx", None, team_view()),
     ("GET", "/api/v1/cycles/{cycle}/reviews/{peer_submitted}", None, team_view()),
     ("GET", "/api/v1/cycles/{cycle}/reviews/progress", None, reviewers(403, leader=OK, coordinator=OK)),
     # the coordinator comes after the team leader, who has reopened it already: 409

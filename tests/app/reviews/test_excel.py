@@ -142,7 +142,7 @@ def test_the_workbook_is_the_seeds_template_in_the_users_language(client, team):
     validation = ws.data_validations.dataValidation[0]
     assert "F2" in validation.sqref and "F74" in validation.sqref
     assert validation.formula1 == ('"en dessous du référentiel,au niveau du référentiel,au-dessus du référentiel,'
-                                   'plus d\'informations nécessaires"')
+                                   'informations complémentaires nécessaires"')
 
 
 def test_round_trip_with_openpyxl(client, team):
@@ -367,3 +367,128 @@ def test_the_page_lists_every_problem_with_its_cell_and_the_way_back(client, tea
     assert "<code>Preparatory review!F2</code>" in r.text and "<code>Preparatory review!K10</code>" in r.text
     assert f'href="/cycles/{team.cycle.id}/review"' in r.text and "Retour à ma revue" in r.text
     assert session.exec(select(ReviewEntry)).all() == []
+
+
+# --- the consolidation's workbook ------------------------------------------------------------------
+
+@pytest.fixture
+def pooled(session, team):
+    """Two peers' submitted reviews (every judgement "at" but where they differ); the team
+    leader's review not submitted. Columns: the team leader first, then the peers by name."""
+    from app.cycles.schemas import MemberCreate
+    from support import make_user
+
+    second = make_user(session, "bruno@brueckenfeld.example", "Bruno Second", team.other_city)
+    cycles_service.add_member(session, rights_of(session, team.people["coordinator"], team.cycle), team.cycle,
+                              MemberCreate(user_id=second.id, role="peer"))
+    session.commit()
+    peer = team.people["peer"]
+    write_review(session, team.cycle, peer)
+    write_review(session, team.cycle, peer, {"GG-AMB-1": "below", "GG-AMB-2": "more_info"})
+    write_review(session, team.cycle, peer, {"GG-IMP-3": "below"}, submit=True,
+                 questions=["who  chairs the Committee ?"],
+                 people_to_meet=[{"name": "helene marchetti", "role": "Adjointe au maire", "interpreter": False}])
+    write_review(session, team.cycle, second)
+    write_review(session, team.cycle, second, {"GG-AMB-1": "above"})
+    write_review(session, team.cycle, second, {"GG-IMP-3": "below"}, submit=True,
+                 questions=["Who chairs the committee?", "How often does it meet?"],
+                 people_to_meet=[{"name": "Hélène Marchetti", "interpreter": True}])
+    team.people["second"] = second
+    return team
+
+
+def consolidation(client, world, lang="en", role="team_leader"):
+    r = client.get(url(world, "consolidation.xlsx"), headers={**world.auth(role), "Accept-Language": lang})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == XLSX and "attachment" in r.headers["content-disposition"]
+    return r.content
+
+
+def fill_of(cell):
+    return cell.fill.fgColor.rgb[-6:]
+
+
+def test_the_consolidation_workbook_is_the_grid_coloured_by_judgement(client, pooled):
+    wb = load_workbook(io.BytesIO(consolidation(client, pooled)))
+    assert wb.sheetnames == ["Judgements", "Questions and people", "People to meet", "Agreement"]
+    ws = wb["Judgements"]
+    assert [c.value for c in ws[1]] == [
+        "Code", "Pillar", "Dimension", "Indicator", "Self-rating of the host city", "Bruno Second", "Giulia Peer",
+        "How many: below the benchmark", "How many: at the benchmark", "How many: above the benchmark",
+        "How many: more information needed", "To discuss", "Reviewers' majority",
+        "The host city's self-rating against the reviewers' majority"]
+    assert ws.max_row == 74 and ws.auto_filter.ref == "A1:N74" and ws.freeze_panes == "E2"
+    assert ws.print_title_rows == "$1:$1" and ws.page_setup.orientation == "landscape"
+    rows = {ws.cell(r, 1).value: [c.value for c in ws[r]] for r in range(2, 75)}
+    assert rows["GG-AMB-1"][4:] == ["at the benchmark", "above the benchmark", "below the benchmark", 1, 0, 1, 0, "yes",
+                                    None, None]
+    assert rows["GG-AMB-2"][4:] == ["at the benchmark", "at the benchmark", "more information needed", 0, 1, 0, 1,
+                                    "yes", "at the benchmark", "the same"]
+    assert rows["GG-IMP-3"][4:] == ["at the benchmark", "below the benchmark", "below the benchmark", 2, 0, 0, 0, None,
+                                    "below the benchmark", "higher"]
+    row = next(r for r in range(2, 75) if ws.cell(r, 1).value == "GG-AMB-1")
+    colours = {"E": "1F6FA8", "F": "2E7D4F", "G": "B4410C"}  # at, above, below: as the pages' CSS
+    assert {col: fill_of(ws[f"{col}{row}"]) for col in colours} == colours
+    assert ws[f"F{row}"].font.bold and ws[f"F{row}"].font.color.rgb.endswith("FFFFFF")
+    more_info = next(r for r in range(2, 75) if ws.cell(r, 1).value == "GG-AMB-2")
+    assert fill_of(ws[f"G{more_info}"]) == "6D4A9C"
+    assert ws["A2"].font.bold and not ws[f"A{more_info + 1}"].font.bold  # GG-AMB-3: nothing to discuss
+
+
+def test_the_consolidation_workbook_merges_questions_and_people_saying_who_asked(client, pooled):
+    wb = load_workbook(io.BytesIO(consolidation(client, pooled, lang="fr")))
+    assert wb.sheetnames == ["Jugements", "Questions et personnes", "Personnes à rencontrer", "Accord"]
+    ws = wb["Questions et personnes"]
+    assert [ws.cell(r, 1).value for r in (2, 3)] == ["GG-AMB-1", "GG-AMB-2"]  # to discuss first
+    row = next(r for r in range(2, 75) if ws.cell(r, 1).value == "GG-IMP-3")
+    assert ws[f"C{row}"].value is None
+    assert ws[f"D{row}"].value == ("Who chairs the committee? (demandé par Bruno Second, Giulia Peer)\n"
+                                   "How often does it meet? (demandé par Bruno Second)")
+    assert ws[f"E{row}"].value == ("Hélène Marchetti | Adjointe au maire |  | oui "
+                                   "(demandé par Bruno Second, Giulia Peer)")
+    people = wb["Personnes à rencontrer"]
+    assert [c.value for c in people[1]] == ["Nom", "Rôle", "Organisation", "Interprète nécessaire", "Indicateurs",
+                                            "Demandé par"]
+    assert [c.value for c in people[2]] == ["Hélène Marchetti", "Adjointe au maire", None, "oui", "GG-IMP-3",
+                                            "Bruno Second, Giulia Peer"]
+    assert people.max_row == 2
+    agreement = wb["Accord"]
+    assert agreement["A3"].value == "alpha de Krippendorff sur l'ensemble des indicateurs"
+    assert isinstance(agreement["B3"].value, float) and agreement["B3"].number_format == "0.00"
+    assert [agreement.cell(r, 1).value[:2] for r in range(4, 8)] == ["GG", "IE", "AC", "WP"]
+    notes = "\n".join(str(c.value) for c in agreement["A"] if c.value)
+    assert "1 signifie que les évaluateurs ont jugé chaque indicateur de la même façon" in notes
+    assert "Pas encore soumises, donc absentes ici\u00a0: Lars Leader." in notes
+    legend = {c.value: fill_of(c) for c in agreement["A"][-5:]}
+    assert legend == {"en dessous du référentiel": "B4410C", "au niveau du référentiel": "1F6FA8",
+                      "au-dessus du référentiel": "2E7D4F", "informations complémentaires nécessaires": "6D4A9C",
+                      "non jugé": "C3CAD2"}
+
+
+def test_libreoffice_reads_the_consolidation(client, pooled, soffice, tmp_path):
+    sheets = read_with_libreoffice(soffice, consolidation(client, pooled), tmp_path)
+    grid = sheets["Judgements"]
+    row = next(r for r in grid if r[0] == "GG-IMP-3")
+    assert row[4:] == ["at the benchmark", "below the benchmark", "below the benchmark", "2", "0", "0", "0", "",
+                       "below the benchmark", "higher"]
+    assert sheets["People to meet"][1][:2] == ["Hélène Marchetti", "Adjointe au maire"]
+    agreement = sheets["Agreement"]
+    assert agreement[2][0] == "Krippendorff's alpha over all indicators" and agreement[2][1].startswith(("0", "-", "1"))
+
+
+def test_the_pages_and_the_workbooks_colour_judgements_alike():
+    from pathlib import Path
+
+    from app.labels import PERFORMANCE_COLOURS
+
+    css = (Path(__file__).resolve().parents[3] / "app" / "static" / "style.css").read_text()
+    import re
+    found = {key: colour.upper() for key, colour in re.findall(r"--r-(\w+):\s*#([0-9a-fA-F]{6})", css)}
+    assert found == PERFORMANCE_COLOURS
+
+
+def test_the_consolidation_workbook_is_blind_until_submitted(client, pooled, session):
+    r = client.get(url(pooled, "consolidation.xlsx"), headers=pooled.auth("host_officer"))
+    assert r.status_code == 403
+    browser_login(client, session, pooled.people["team_leader"])
+    assert client.get(url(pooled, "consolidation.xlsx")).status_code == 200  # the pages' link
