@@ -23,7 +23,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from pydantic import ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from benchmark.scales import Performance
 
@@ -41,7 +41,6 @@ from app.office.table import Column
 from app.reviews import service
 from app.reviews.schemas import HYPOTHESIS_MAX, ITEMS_MAX, QUESTION_MAX, ReviewEntryWrite
 from app.self_assessment.service import format_lines
-from app.self_assessment.tables import SelfAssessmentEntry
 from app.timeutil import as_utc
 
 DATA_SHEET = "Preparatory review"
@@ -58,7 +57,6 @@ COLUMNS = [
     Column("questions", N_("To ask (one question per line)"), 42, editable=True),
     Column("people", N_("To meet (one per line: name | role | organisation | interpreter)"), 42, editable=True),
 ]
-EDITABLE = [c.key for c in COLUMNS if c.editable]
 PERSON_KEYS = ("name", "role", "organisation", "interpreter")
 YES, NO = N_("yes"), N_("no")
 META_FORMAT = meta.MetaFormat(current="inti-cities/preparatory-review/1", not_ours=N_(
@@ -81,18 +79,12 @@ INSTRUCTIONS = [
 ]
 
 
-def host_ratings(session: Session, cycle: Cycle) -> dict[str, str | None]:
-    """The host city's self-rating of each indicator it has written (one query)."""
-    return dict(session.exec(select(col(SelfAssessmentEntry.indicator_code), col(SelfAssessmentEntry.self_rating))
-                             .where(SelfAssessmentEntry.cycle_id == cycle.id)).all())
-
-
 def export_workbook(session: Session, rights: CycleRights, cycle: Cycle, lang: str) -> bytes:
     """One's own review as a workbook in ``lang``: instructions, one row per indicator
     (with the host's self-rating for those who may read the initial report), the hidden
     ``_meta``."""
     review = service.own_review(session, rights, cycle)
-    ratings = host_ratings(session, cycle) if rights.read_self_assessment() is True else {}
+    ratings = service.host_self_ratings(session, cycle) if rights.read_self_assessment() is True else {}
     _ = gettext_for(lang)
     wb = Workbook()
     table.instructions_sheet(wb.active, f"{cycle.title} — {review.reviewer.full_name} — {review.iset.version}",
@@ -107,7 +99,7 @@ def export_workbook(session: Session, rights: CycleRights, cycle: Cycle, lang: s
         entry = service.entry_public(ind.code, review.entries.get(ind.code))
         rating = ratings.get(ind.code)
         rows.append({
-            **reference[ind.code], "self_rating": _(labels.RATINGS[rating]) if rating else None,
+            **reference[ind.code], "self_rating": _(labels.RATINGS[rating.value]) if rating else None,
             "performance": _(labels.PERFORMANCES[entry.performance.value]) if entry.performance else None,
             **{key: getattr(entry.hypothesis, key) for key in HYPOTHESIS},
             "questions": "\n".join(entry.questions),

@@ -311,6 +311,14 @@ class TeamConsolidation:
     pending: list[User] = field(default_factory=list)
 
 
+def host_self_ratings(session: Session, cycle: Cycle) -> dict[str, SelfRating | None]:
+    """The host city's self-rating of each indicator it has written, by code (one query).
+    For those who may read the initial report only: the caller asks."""
+    return {code: SelfRating(rating) if rating else None for code, rating in session.execute(
+        select(col(SelfAssessmentEntry.indicator_code), col(SelfAssessmentEntry.self_rating))
+        .where(SelfAssessmentEntry.cycle_id == cycle.id))}
+
+
 def team_consolidation(session: Session, rights: CycleRights, cycle: Cycle) -> TeamConsolidation:
     """The submitted reviews pooled: counts, agreement, disagreements first, merged questions
     and people to meet, the host's self-rating beside them (a fixed number of queries)."""
@@ -318,9 +326,7 @@ def team_consolidation(session: Session, rights: CycleRights, cycle: Cycle) -> T
     reviewers = reviewers_of(session, cycle)
     reviews = load_reviews(session, cycle, reviewers, only_submitted=True)
     done = {id_of(r.reviewer) for r in reviews}
-    ratings = {code: SelfRating(rating) if rating else None for code, rating in session.execute(
-        select(col(SelfAssessmentEntry.indicator_code), col(SelfAssessmentEntry.self_rating))
-        .where(SelfAssessmentEntry.cycle_id == cycle.id))}
+    ratings = host_self_ratings(session, cycle)
     iset = get_set(session, cycle.indicator_set_version)
     result = consolidate(iset.indicators, [
         ReviewInput(reviewer_id=id_of(r.reviewer), reviewer_name=r.reviewer.full_name, entries={

@@ -492,3 +492,11 @@ def test_the_consolidation_workbook_is_blind_until_submitted(client, pooled, ses
     assert r.status_code == 403
     browser_login(client, session, pooled.people["team_leader"])
     assert client.get(url(pooled, "consolidation.xlsx")).status_code == 200  # the pages' link
+
+
+def test_the_consolidation_workbook_before_any_review_is_submitted(client, team):
+    wb = load_workbook(io.BytesIO(consolidation(client, team)))
+    ws = wb["Judgements"]
+    assert ws["E1"].value == "Self-rating of the host city" and ws["F1"].value == "How many: below the benchmark"
+    assert wb["Agreement"]["B3"].value == "—" and wb["People to meet"].max_row == 1
+    assert "Not submitted yet, so not shown here: Lars Leader, Giulia Peer." in [c.value for c in wb["Agreement"]["A"]]
