@@ -38,6 +38,18 @@ def _count_bar(item: IndicatorConsolidation) -> list[str]:
     return [key for key in PERFORMANCE_KEYS for _n in range(item.counts[Performance(key)])]
 
 
+def _initials(names: dict[int, str]) -> dict[int, str]:
+    """A short column heading per reviewer: their initials, made longer where two would
+    read alike ("LL", "LL2")."""
+    out: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for reviewer_id, name in names.items():
+        short = "".join(word[0] for word in name.split() if word[:1].isalpha()).upper()[:3] or "?"
+        seen[short] = seen.get(short, 0) + 1
+        out[reviewer_id] = short if seen[short] == 1 else f"{short}{seen[short]}"
+    return out
+
+
 def _page(request: Request, session, access: CycleAccess, status_code: int = 200, **context: Any):
     team = service.team_consolidation(session, access.rights, access.cycle)
     iset = get_set(session, access.cycle.indicator_set_version)
@@ -45,12 +57,14 @@ def _page(request: Request, session, access: CycleAccess, status_code: int = 200
     entries = {id_of(r.reviewer): r.entries for r in team.reviews}
     consolidation = team.consolidation
     names = {id_of(r.reviewer): r.reviewer.full_name for r in team.reviews}
+    initials = _initials(names)
     return render(
         request, "reviews/consolidation.html", status_code=status_code, cycle=access.cycle,
         city=city.name if city else "", team=team, c=consolidation, indicators=iset.by_code(),
         pillars=iset.pillars, attention=[i for i in consolidation.attention_first() if i.flagged],
         settled=[i for i in consolidation.indicators if not i.flagged], entries=entries,
         keys=PERFORMANCE_KEYS, signs=PERFORMANCE_SIGNS, count_bar=_count_bar,
+        initials=initials, legend_names=", ".join(f"{initials[i]} {n}" for i, n in names.items()),
         who=lambda ids: ", ".join(names[i] for i in ids if i in names),
         rows_by_pillar=[(p, [i for i in consolidation.indicators if i.pillar == p.code]) for p in iset.pillars],
         **context)
