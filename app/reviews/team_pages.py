@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from benchmark.consolidation import IndicatorConsolidation
+from benchmark.indicators import IndicatorSet
 from benchmark.scales import Performance, Phase
 
 from app.auth.permissions import require
@@ -50,24 +51,28 @@ def _initials(names: dict[int, str]) -> dict[int, str]:
     return out
 
 
-def _page(request: Request, session, access: CycleAccess, status_code: int = 200, **context: Any):
-    team = service.team_consolidation(session, access.rights, access.cycle)
-    iset = get_set(session, access.cycle.indicator_set_version)
-    city = session.get(City, access.cycle.host_city_id)
-    entries = {id_of(r.reviewer): r.entries for r in team.reviews}
+def consolidation_context(team: service.TeamConsolidation, iset: IndicatorSet, city: str) -> dict[str, Any]:
+    """What the consolidation page shows, from the pooled reviews alone (no database)."""
     consolidation = team.consolidation
     names = {id_of(r.reviewer): r.reviewer.full_name for r in team.reviews}
     initials = _initials(names)
-    return render(
-        request, "reviews/consolidation.html", status_code=status_code, cycle=access.cycle,
-        city=city.name if city else "", team=team, c=consolidation, indicators=iset.by_code(),
-        pillars=iset.pillars, attention=[i for i in consolidation.attention_first() if i.flagged],
-        settled=[i for i in consolidation.indicators if not i.flagged], entries=entries,
-        keys=PERFORMANCE_KEYS, signs=PERFORMANCE_SIGNS, count_bar=_count_bar,
-        initials=initials, legend_names=", ".join(f"{initials[i]} {n}" for i, n in names.items()),
-        who=lambda ids: ", ".join(names[i] for i in ids if i in names),
-        rows_by_pillar=[(p, [i for i in consolidation.indicators if i.pillar == p.code]) for p in iset.pillars],
-        **context)
+    return {
+        "city": city, "team": team, "c": consolidation, "indicators": iset.by_code(), "pillars": iset.pillars,
+        "attention": [i for i in consolidation.attention_first() if i.flagged],
+        "settled": [i for i in consolidation.indicators if not i.flagged],
+        "entries": {id_of(r.reviewer): r.entries for r in team.reviews},
+        "keys": PERFORMANCE_KEYS, "signs": PERFORMANCE_SIGNS, "count_bar": _count_bar, "initials": initials,
+        "legend_names": ", ".join(f"{initials[i]} {n}" for i, n in names.items()),
+        "who": lambda ids: ", ".join(names[i] for i in ids if i in names),
+        "rows_by_pillar": [(p, [i for i in consolidation.indicators if i.pillar == p.code]) for p in iset.pillars]}
+
+
+def _page(request: Request, session, access: CycleAccess, status_code: int = 200):
+    team = service.team_consolidation(session, access.rights, access.cycle)
+    iset = get_set(session, access.cycle.indicator_set_version)
+    city = session.get(City, access.cycle.host_city_id)
+    return render(request, "reviews/consolidation.html", status_code=status_code, cycle=access.cycle,
+                  **consolidation_context(team, iset, city.name if city else ""))
 
 
 @router.get("/cycles/{cycle_id}/consolidation")
