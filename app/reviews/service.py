@@ -9,7 +9,7 @@ racing writers with the same If-Match, the others 412). Who may read or write wh
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -142,7 +142,7 @@ def load_reviews(session: Session, cycle: Cycle, reviewers: Sequence[tuple[User,
         rows = session.execute(select(*columns).where(col(ReviewEntry.cycle_id) == cycle.id,
                                                       col(ReviewEntry.reviewer_id).in_(ids)))
         for e in (rows if read_only else rows.scalars()):
-            entries[e.reviewer_id][e.indicator_code] = e
+            entries[e.reviewer_id][e.indicator_code] = cast(ReviewEntry, e)  # a row has the same attributes
     reopeners = {h.reopened_by for h in headers.values() if h.reopened_by is not None}
     names = {u.id: u.full_name for u in session.exec(select(User).where(col(User.id).in_(reopeners)))} \
         if reopeners else {}
