@@ -6,6 +6,9 @@ reviewers; an entry is written with a conditional UPDATE on its version (one win
 racing writers with the same If-Match, the others 412). Who may read or write what is
 :class:`CycleRights` (``app/auth/permissions.py``): blind until submitted.
 """
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,7 +42,7 @@ from app.reviews.schemas import (
     TeamProgress,
 )
 from app.reviews.tables import PreparatoryReview, ReviewEntry
-from app.self_assessment.tables import SelfAssessmentEntry
+from app.self_assessment.tables import SelfAssessment, SelfAssessmentEntry
 from app.timeutil import utcnow
 from app.versioning import write_conditionally
 
@@ -313,13 +316,40 @@ class TeamConsolidation:
     consolidation: Consolidation
     reviews: list[Review]
     pending: list[User] = field(default_factory=list)
+    encoded: bytes | None = None  # its JSON, once asked for (consolidation_json)
+
+
+#: Consolidations computed lately, by what they were computed from (see :func:`team_consolidation`).
+_CONSOLIDATIONS: OrderedDict[tuple, TeamConsolidation] = OrderedDict()
+_CONSOLIDATIONS_KEPT = 64
+_CONSOLIDATIONS_LOCK = threading.Lock()
 
 
 def team_consolidation(session: Session, rights: CycleRights, cycle: Cycle) -> TeamConsolidation:
     """The submitted reviews pooled: counts, agreement, disagreements first, merged questions
-    and people to meet, the host's self-rating beside them (a fixed number of queries)."""
+    and people to meet, the host's self-rating beside them (a fixed number of queries).
+
+    A submitted review cannot change until it is reopened (which clears its submission
+    time) and submitted again (a new one); the host's self-ratings cannot change while its
+    report stays submitted. So a consolidation is kept, in this process, under the team as
+    it stands (each reviewer's id, name, role and submission time), the report's submission
+    time and the indicator set's version, all read in three small queries: while none of
+    them changes, the reviews are neither read again nor scored again. Every process reads
+    the key from the database, so several workers never disagree."""
     require(rights.read_team_reviews())
     reviewers = reviewers_of(session, cycle)
+    rows = session.execute(select(col(PreparatoryReview.reviewer_id), col(PreparatoryReview.submitted_at)).where(
+        col(PreparatoryReview.cycle_id) == cycle.id, col(PreparatoryReview.status) == SUBMITTED.value))
+    submitted_at = {reviewer_id: at for reviewer_id, at in rows}  # noqa: C416 (a Result is no mapping)
+    report_at = session.execute(select(col(SelfAssessment.submitted_at)).where(
+        col(SelfAssessment.cycle_id) == cycle.id)).scalar()
+    key = (session.get_bind().engine.url.render_as_string(), cycle.id, cycle.indicator_set_version, report_at,
+           tuple((u.id, u.full_name, role.value, submitted_at.get(id_of(u))) for u, role in reviewers))
+    with _CONSOLIDATIONS_LOCK:
+        kept = _CONSOLIDATIONS.get(key)
+        if kept is not None:
+            _CONSOLIDATIONS.move_to_end(key)
+            return kept
     reviews = load_reviews(session, cycle, reviewers, only_submitted=True, read_only=True)
     done = {id_of(r.reviewer) for r in reviews}
     ratings = {code: SelfRating(rating) if rating else None for code, rating in session.execute(
@@ -332,7 +362,12 @@ def team_consolidation(session: Session, rights: CycleRights, cycle: Cycle) -> T
                              questions=e.questions, people_to_meet=e.people_to_meet)
             for code, e in r.entries.items()})
         for r in reviews], ratings)
-    return TeamConsolidation(result, reviews, [u for u, _ in reviewers if id_of(u) not in done])
+    team = TeamConsolidation(result, reviews, [u for u, _ in reviewers if id_of(u) not in done])
+    with _CONSOLIDATIONS_LOCK:
+        _CONSOLIDATIONS[key] = team
+        while len(_CONSOLIDATIONS) > _CONSOLIDATIONS_KEPT:
+            _CONSOLIDATIONS.popitem(last=False)
+    return team
 
 
 def _unsubmitted_reviews(session: Session, cycle: Cycle) -> tuple[str, dict] | None:
@@ -350,6 +385,14 @@ def _unsubmitted_reviews(session: Session, cycle: Cycle) -> tuple[str, dict] | N
 
 # A coordinator may move on without a review that will not come, giving a recorded reason.
 register_exit_condition(Phase.PREPARATORY_REVIEW, _unsubmitted_reviews, overridable=True)
+
+
+def consolidation_json(team: TeamConsolidation) -> bytes:
+    """The consolidation as the API answers it, encoded once per consolidation (kept with it)."""
+    if team.encoded is None:
+        team.encoded = json.dumps(consolidation_data(team), ensure_ascii=False, separators=(",", ":"),
+                                  default=lambda value: value.isoformat()).encode()
+    return team.encoded
 
 
 def consolidation_data(team: TeamConsolidation) -> dict[str, Any]:

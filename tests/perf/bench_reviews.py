@@ -24,8 +24,10 @@ people named alike across reviewers so that they merge).
     without HTTP, FastAPI, authentication, the database and the scoring.
 2. The consolidation API
     *real*: ``GET /api/v1/cycles/{id}/consolidation`` as the team leader (bearer token).
-    *baseline*: ``json.dumps`` of ``service.consolidation_data`` of that same in-memory
-    consolidation.
+    *baseline*: a bare FastAPI endpoint (no middleware, no authentication, no database)
+    answering ``json.dumps`` of ``service.consolidation_data`` of that same in-memory
+    consolidation (the encoding the API does once per consolidation, here every time),
+    through its own ``TestClient``: the same HTTP costs on both sides, as bench_api.py does.
 
 Statements: the SQL statements of one page request and one API request (they must not
 grow with the reviewers: ``tests/app/reviews/test_statements.py`` checks it).
@@ -144,7 +146,8 @@ class Baselines:
     def api(self) -> bytes:
         from app.reviews import service
 
-        return json.dumps(service.consolidation_data(self.team), default=str).encode()
+        return json.dumps(service.consolidation_data(self.team), ensure_ascii=False, separators=(",", ":"),
+                          default=lambda value: value.isoformat()).encode()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,9 +176,20 @@ def main(argv: list[str] | None = None) -> int:
                 "the baseline renders another page than the real one"
             real_api = client.get(api_path, headers=bearer)
             assert real_api.status_code == 200 and json.loads(base.api())["alpha"] == real_api.json()["alpha"]
+            from fastapi import FastAPI, Response
+
+            bare = FastAPI()
+
+            @bare.get("/consolidation")
+            def bare_consolidation():
+                return Response(base.api(), media_type="application/json")
+
+            bare_client = TestClient(bare)
+            assert bare_client.get("/consolidation").json()["alpha"] == real_api.json()["alpha"]
             cases = {
                 "consolidation page, 73 × 8": (lambda: client.get(page_path, headers=html), base.page),
-                "consolidation API, 73 × 8": (lambda: client.get(api_path, headers=bearer), base.api),
+                "consolidation API, 73 × 8": (lambda: client.get(api_path, headers=bearer),
+                                              lambda: bare_client.get("/consolidation")),
             }
             times: dict[str, tuple[list[int], list[int]]] = {k: ([], []) for k in cases}
             for round_ in range(args.rounds):
