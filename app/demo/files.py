@@ -119,7 +119,8 @@ class ReportFile(_Strict):
 # --- the team's preparatory reviews ---------------------------------------------------------------
 
 class MeetDef(_Strict):
-    name: Text
+    #: A name, or a function in both languages (the seed's "Président du comité").
+    name: Text | LocalizedText
     role: LocalizedText | None = None
     organisation: LocalizedText | None = None
     interpreter: bool = False
@@ -367,7 +368,8 @@ def _review_writes(reviews: ReviewsFile, lines: YamlLines, codes: Sequence[str],
 def _meet(person: PersonDef | MeetDef, lang: str) -> dict[str, Any]:
     if isinstance(person, PersonDef):  # picked from the host's list of responsible people
         return {"name": person.name, "role": _text(person.role, lang), "organisation": _text(person.department, lang)}
-    return {"name": person.name, "role": _text(person.role, lang), "organisation": _text(person.organisation, lang),
+    name = person.name if isinstance(person.name, str) else person.name.get(lang)
+    return {"name": name, "role": _text(person.role, lang), "organisation": _text(person.organisation, lang),
             "interpreter": person.interpreter}
 
 
