@@ -18,10 +18,11 @@ from app.demo.files import read_demo
 from app.indicators.service import current_version, get_set
 from app.people.names import folded
 from app.people.tables import City, User
-from app.reviews.service import load_reviews, reviewers_of
+from app.reviews.service import load_reviews, reviewers_of, team_consolidation
 from app.reviews.tables import ReviewEntry
 from app.self_assessment.service import load_report
 from app.self_assessment.tables import SelfAssessmentEntry
+from support import rights_of
 
 DEMO = Path(__file__).resolve().parents[2] / "reviews" / "demo" / "cycle.yaml"
 JULIEN = "julien.moreau@velmar.example"
@@ -168,6 +169,28 @@ def test_the_same_person_and_question_are_written_differently_by_two_peers(sessi
             ("Youssef el Amrani", "elena.conti@castelverde.example")} <= people["youssef el amrani"]
     assert ("GG-IMP-3", "comment les membres du conseil consultatif sont-ils nommes ?") in written_differently_by_two(
         questions)
+
+
+def test_the_team_leader_sees_the_consolidation_at_once(session):
+    """Five signed reviews pooled: what to discuss first, the host against the peers, and
+    the people and questions that two peers wrote differently, each merged into one."""
+    load_demo(session, DEMO)
+    cycle = _cycle(session, "Aldergem")
+    leader = session.exec(select(User).where(User.email == "mette.sorensen@nordhaven.example")).one()
+    team = team_consolidation(session, rights_of(session, leader, cycle), cycle)
+    result = team.consolidation
+    assert team.pending == [] and list(result.reviewers.values())[0] == "Mette Sørensen" and len(result.reviewers) == 5
+    by_code = {i.code: i for i in result.indicators}
+    assert by_code["GG-IMP-3"].flagged and by_code["GG-IMP-3"].host_vs_peers == "higher"
+    assert by_code["GG-EVA-6"].host_vs_peers == "lower" and not by_code["GG-AMB-1"].flagged
+    assert result.attention_first()[0].code == "GG-AMB-2" and 0.5 < (result.alpha or 0) < 0.95
+    for name, indicators in (("youssef el amrani", {"GG-IMP-3", "IE-IMP-1"}), ("zeynep celik", {"WP-IMP-5"}),
+                             ("frederic lambert", {"IE-IMP-2", "IE-IMP-3"}), ("ayse demir", {"GG-IMP-4"}),
+                             ("jan van acker", {"GG-LEA-2"})):
+        (person,) = [p for p in result.people_index if folded(p.name) == name]
+        assert indicators <= set(person.indicators) and len(person.asked_by) >= 2, name
+    (asked,) = [q for q in by_code["GG-IMP-3"].questions if folded(q.text).startswith("comment les membres du conseil")]
+    assert len(asked.asked_by) == 2
 
 
 @pytest.mark.parametrize("lang, other", [("fr", "en"), ("en", "fr")])
