@@ -60,6 +60,7 @@ def load_demo(session: Session, path: Path, language: str = "fr") -> list[str]:
         try:
             cycle = _load_cycle(session, item, network, language)
         except DomainError as exc:  # the files agree with each other, but not with the rules
+            session.rollback()
             raise DemoDataError([Problem(str(path), None, f"cycle '{item.spec.title.en}': {exc}")]) from None
         record(session, None, "load_demo", "cycle", cycle.id, None, {"title": cycle.title, "source": str(path)})
         loaded.append(cycle.title)

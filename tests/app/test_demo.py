@@ -48,6 +48,19 @@ def test_the_demo_loads_once_with_both_cycles(session):
     assert counts["cycle"] == 2 and counts["city"] == 5 and counts["review_entry"] == 5 * 73
 
 
+def test_a_database_with_an_earlier_demo_gets_the_new_cycle_only(session, tmp_path):
+    earlier = tmp_path / "demo"
+    shutil.copytree(DEMO.parent, earlier)
+    network = earlier / "cycle.yaml"
+    text = network.read_text(encoding="utf-8")
+    text = text[:text.index("  # Aldergem's cycle")] + text[text.index("cycles:"):]  # the demo before Aldergem
+    network.write_text(text[:text.index("  - title:\n      fr: \"Aldergem")], encoding="utf-8")
+    assert [t.split(" — ")[0] for t in load_demo(session, network, language="en")] == ["Velmar 2027"]
+    people = session.exec(select(func.count()).select_from(User)).one()
+    assert [t.split(" — ")[0] for t in load_demo(session, DEMO)] == ["Aldergem 2026"]
+    assert session.exec(select(func.count()).select_from(User)).one() == people + 6  # Velmar's people reused
+
+
 def test_velmar_stays_in_its_self_assessment_with_a_complete_draft(session):
     load_demo(session, DEMO)
     cycle = _cycle(session, "Velmar")
