@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, StringConstraints, Tag, ValidationError
 
 from benchmark.indicators import LocalizedText, Problem, YamlLines, dotted
 from benchmark.scales import CycleRole, Performance, Phase, SelfRating
@@ -46,6 +46,15 @@ class DemoDataError(Exception):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _shape(value: Any) -> str:
+    """Which branch of a "key or item" field a value means, so that an error names only it."""
+    return "text" if isinstance(value, str) else "mapping"
+
+
+#: The branches' tags, left out of the places that problems name.
+_TAGS = ("text", "mapping")
 
 
 # --- cycle.yaml: the network ------------------------------------------------------------------
@@ -106,8 +115,10 @@ class ReportEntryDef(_Strict):
     self_rating: SelfRating
     description: LocalizedText
     #: Items written out, or keys of the file's ``documents`` and ``people``.
-    evidence: list[Key | DocumentDef] = []
-    responsible: list[Key | PersonDef] = []
+    evidence: list[Annotated[Annotated[Key, Tag("text")] | Annotated[DocumentDef, Tag("mapping")],
+                             Discriminator(_shape)]] = []
+    responsible: list[Annotated[Annotated[Key, Tag("text")] | Annotated[PersonDef, Tag("mapping")],
+                                Discriminator(_shape)]] = []
 
 
 class ReportFile(_Strict):
@@ -120,7 +131,7 @@ class ReportFile(_Strict):
 
 class MeetDef(_Strict):
     #: A name, or a function in both languages (the seed's "Président du comité").
-    name: Text | LocalizedText
+    name: Annotated[Annotated[Text, Tag("text")] | Annotated[LocalizedText, Tag("mapping")], Discriminator(_shape)]
     role: LocalizedText | None = None
     organisation: LocalizedText | None = None
     interpreter: bool = False
@@ -135,7 +146,7 @@ class NoteDef(_Strict):
     questions: list[LocalizedText] = []
     #: People typed in, or keys of the initial report's ``people`` (picked from its list:
     #: the department becomes the organisation).
-    meet: list[Key | MeetDef] = []
+    meet: list[Annotated[Annotated[Key, Tag("text")] | Annotated[MeetDef, Tag("mapping")], Discriminator(_shape)]] = []
 
 
 class JudgementsDef(_Strict):
@@ -236,8 +247,9 @@ def _read(path: Path, model: type[M], problems: list[Problem]) -> tuple[M | None
 
 
 def _place(loc: tuple) -> tuple:
-    """A pydantic error's place without the names of the union's branches it tried."""
-    return tuple(p for p in loc if isinstance(p, int) or not (p in ("str",) or p.endswith("Def") or "[" in p))
+    """A pydantic error's place in the file: without the tag of the branch it took, nor the
+    name pydantic gives a constrained string."""
+    return tuple(p for p in loc if isinstance(p, int) or p not in (*_TAGS, "constrained-str"))
 
 
 def _duplicates(values: Iterable[str]) -> list[tuple[int, str]]:
