@@ -11,12 +11,12 @@ from fastapi import APIRouter, Request
 
 from benchmark.consolidation import IndicatorConsolidation
 from benchmark.indicators import IndicatorSet
-from benchmark.scales import Performance, Phase
+from benchmark.scales import CycleRole, Performance, Phase
 
 from app.auth.permissions import require
 from app.cycles.deps import CycleAccess, PageCycle
 from app.cycles.pages import show_cycle_page
-from app.cycles.panels import register_panel
+from app.cycles.panels import register_next_steps, register_panel
 from app.db import SessionDep
 from app.errors import field_error
 from app.i18n import N_
@@ -121,3 +121,15 @@ def _team_panel(session, access: CycleAccess) -> dict | None:
 
 
 register_panel(Phase.PREPARATORY_REVIEW.order, "reviews/team_panel.html", _team_panel)
+
+
+def _next_steps(session, user, views, _) -> dict[int, list[tuple[str, str]]]:
+    """On My cycles, the team leader's cycles in their preparatory review: the way to the
+    consolidation, with how many reviews are in ("3 of 5 reviews submitted")."""
+    mine = [v.cycle for v in views if v.my_role == CycleRole.TEAM_LEADER and v.cycle.phase == Phase.PREPARATORY_REVIEW]
+    return {cycle_id: [(_(N_("Open the team's consolidation — %(done)s of %(total)s reviews submitted"),
+                          done=done, total=total), f"/cycles/{cycle_id}/consolidation")]
+            for cycle_id, (done, total) in service.submissions_of(session, mine).items()}
+
+
+register_next_steps(_next_steps)
