@@ -1,6 +1,6 @@
 """The ``inti-cities`` command: serve, create-coordinator, indicators check."""
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from sqlmodel import Session
@@ -14,7 +14,7 @@ indicators = typer.Typer(no_args_is_help=True, help="The indicator set (benchmar
 cli.add_typer(indicators, name="indicators")
 
 
-def _fail(lines: list[str]) -> None:
+def _fail(lines: list[str]) -> NoReturn:
     for line in lines:
         typer.echo(line, err=True)
     raise typer.Exit(1)
@@ -33,7 +33,8 @@ def _upgrade(engine) -> None:
 def _prepare(demo: bool):
     """Migrate, load the benchmark, and the demo if asked; every failure as plain lines."""
     from app.db import make_engine
-    from app.demo import load_demo
+    from app.demo import DemoDataError, load_demo
+    from app.demo.files import LANGUAGES as DEMO_LANGUAGES
     from app.indicators.service import IndicatorSetConflict
     from app.main import load_benchmark
 
@@ -49,9 +50,17 @@ def _prepare(demo: bool):
     except IndicatorSetConflict as exc:
         _fail([f"{settings.indicators_path}: {exc}"])
     if demo:
+        if settings.demo_language not in DEMO_LANGUAGES:
+            _fail([f"INTI_DEMO_LANGUAGE is '{settings.demo_language}': the demo is written in "
+                   f"{' and '.join(DEMO_LANGUAGES)}.", "The service did not start."])
         with Session(engine) as session:
-            if load_demo(session, settings.reviews_path / "demo" / "cycle.yaml", settings.demo_language):
-                typer.echo("Demo review cycle loaded (accounts in the README).")
+            try:
+                loaded = load_demo(session, settings.reviews_path / "demo" / "cycle.yaml", settings.demo_language)
+            except DemoDataError as exc:
+                _fail([str(p) for p in exc.problems] + ["The service did not start: mend the demo's files first "
+                                                        "(nothing of the demo was written)."])
+            for title in loaded:
+                typer.echo(f"Demo review cycle loaded: {title} (accounts in the README).")
     engine.dispose()
 
 

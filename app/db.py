@@ -4,7 +4,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from weakref import WeakKeyDictionary
 
 from alembic import command
@@ -181,3 +181,9 @@ def lock_status_row(session: Session, model: type[SQLModel], exclusive: bool, **
     query = select(table.c.status).where(*(table.c[k] == v for k, v in keys.items()))
     status: str = session.execute(query.with_for_update(read=not exclusive)).scalar_one()
     return status
+
+
+def as_dict(rows: Any) -> dict:
+    """The (key, value) rows of a two-column query as a dict (a Result is no mapping: ``dict()``
+    of it fails)."""
+    return {key: value for key, value in rows}  # noqa: C416

@@ -1,7 +1,8 @@
 """One error shape: RFC 9457 problem details, in the caller's language.
 
 Services raise :class:`DomainError` subclasses with a message id (marked with
-``N_``) and its parameters; the one handler here translates and renders them:
+``N_``) and its parameters (and extra members, where a :class:`~app.i18n.Phrase` is
+a message too, such as each warning of a list); the one handler here translates and renders them:
 JSON ``application/problem+json`` for the API (and any non-browser client),
 an HTML page for a browser on the web pages. A database that is unavailable for a
 moment answers 503 with ``Retry-After``; any other unexpected error 500, in the same
@@ -24,7 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.db import WriterTimeout
-from app.i18n import N_, gettext_for
+from app.i18n import N_, Phrase, gettext_for
 
 PROBLEM = "application/problem+json"
 #: Seconds a client is told to wait (``Retry-After``) before trying again when the
@@ -212,6 +213,18 @@ def _translated(error: dict[str, Any], _) -> dict[str, Any]:
     return out
 
 
+def _localized(value: Any, _) -> Any:
+    """A problem's extra member with every :class:`Phrase` in it translated (such as the
+    messages of a list of warnings), the rest as it is."""
+    if isinstance(value, Phrase):
+        return _(value.msgid, **value.params)
+    if isinstance(value, dict):
+        return {k: _localized(v, _) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_localized(v, _) for v in value]
+    return value
+
+
 def database_unavailable(exc: BaseException) -> bool:
     """Whether a database error means the database is unavailable for a moment, so that
     the same request may succeed if tried again (rather than a fault of ours)."""
@@ -240,7 +253,7 @@ def install(app: FastAPI) -> None:
     def _domain(request: Request, exc: DomainError):
         _ = gettext_for(request_language(request))
         errors = [_translated(e, _) for e in exc.extra["errors"]] if "errors" in exc.extra else None
-        extra = {k: v for k, v in exc.extra.items() if k != "errors"}
+        extra = {k: _localized(v, _) for k, v in exc.extra.items() if k != "errors"}
         return _respond(request, exc.status, _(exc.detail, **exc.params), errors=errors,
                         extra=extra, headers=exc.headers)
 

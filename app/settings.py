@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_minutes: int = 15
     default_language: str = "en"
-    #: The language the demo's initial report is loaded in (the file holds both).
+    #: The language the demo's texts (initial reports, reviews, cycle titles) are loaded in: fr or en
+    #: (its files hold both).
     demo_language: str = "fr"
 
     @field_validator("secret_key")

@@ -124,8 +124,9 @@ class IndicatorSetError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class _Lines:
-    """The YAML data with, for every path in it, the 1-based line it starts on."""
+class YamlLines:
+    """The YAML data with, for every path in it, the 1-based line it starts on (also how
+    the demo's files, ``app/demo``, name the place of a problem)."""
 
     def __init__(self, file: str):
         self.file = file
@@ -171,7 +172,8 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         loader.dispose()
 
 
-def _dotted(loc: tuple) -> str:
+def dotted(loc: tuple) -> str:
+    """A place in the data as one reads it: ``entries[3].description.fr``."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -193,7 +195,7 @@ def load_indicator_set(path: str | Path) -> IndicatorSet:
 
 def parse_indicator_set(source: str, name: str = "<string>") -> IndicatorSet:
     """Validate YAML text; ``name`` is used in problem messages."""
-    lines = _Lines(name)
+    lines = YamlLines(name)
     try:
         node = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -209,7 +211,7 @@ def parse_indicator_set(source: str, name: str = "<string>") -> IndicatorSet:
         parsed = _SetFile.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            lines.add(err["loc"], f"{_dotted(err['loc'])}: {err['msg']}")
+            lines.add(err["loc"], f"{dotted(err['loc'])}: {err['msg']}")
         raise IndicatorSetError(lines.problems) from None
     indicators = _check_indicators(parsed, lines)
     if lines.problems:
@@ -224,7 +226,7 @@ def parse_indicator_set(source: str, name: str = "<string>") -> IndicatorSet:
     )
 
 
-def _check_indicators(parsed: _SetFile, lines: _Lines) -> list[Indicator]:
+def _check_indicators(parsed: _SetFile, lines: YamlLines) -> list[Indicator]:
     """Codes well-formed, unique, of declared pillars and dimensions, numbered 1..n."""
     _check_unique([p.code for p in parsed.pillars], "pillars", "pillar", lines)
     _check_unique([d.code for d in parsed.dimensions], "dimensions", "dimension", lines)
@@ -267,7 +269,7 @@ def _check_indicators(parsed: _SetFile, lines: _Lines) -> list[Indicator]:
     return result
 
 
-def _check_unique(codes: list, section: str, what: str, lines: _Lines) -> None:
+def _check_unique(codes: list, section: str, what: str, lines: YamlLines) -> None:
     seen: set = set()
     for i, code in enumerate(codes):
         if code in seen:

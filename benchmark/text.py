@@ -2,12 +2,14 @@
 "Who chairs the committee?" and "who chairs  the COMMITTEE ?" are one question."""
 import re
 import unicodedata
+from functools import lru_cache
 
 #: A space that typography, not meaning, puts beside punctuation: before ``? ! : ; , . » )``
 #: (French puts a no-break space before ``? ! : ;`` and inside guillemets) or after ``« (``.
 _SPACE_BY_PUNCTUATION = re.compile(r" (?=[?!:;,.»)])|(?<=[«(]) ")
 
 
+@lru_cache(maxsize=16_384)  # a consolidation folds each name and question several times
 def folded(text: str) -> str:
     """``text`` with case, accents and spacing left out: compatibility forms decomposed
     (NFKD: "ﬁ" is "fi"), combining marks dropped ("é" is "e"), case folded ("ß" is "ss"),

@@ -164,3 +164,12 @@ def statements(engine) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", listener)
+
+
+def submit_all_reviews(session: Session, cycle) -> None:
+    """Every reviewer of ``cycle`` (its peers and team leader) judges every indicator "at"
+    and submits, through the review's service: what the preparatory review needs to end."""
+    from app.reviews import service
+
+    for reviewer, _role in service.reviewers_of(session, cycle):
+        write_review(session, cycle, reviewer, submit=True)

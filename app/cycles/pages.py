@@ -7,7 +7,9 @@ from fastapi import APIRouter, Form, Request
 from benchmark.scales import CycleRole, Phase
 
 from app.auth.deps import PageCoordinator, PageUser
+from app.auth.permissions import can_manage_network
 from app.cycles import service
+from app.cycles.conflicts import KIND_LABELS, ConflictsToConfirm
 from app.cycles.deps import CycleAccess, PageCycle, PageCycleChange
 from app.cycles.panels import next_steps, panels
 from app.cycles.schemas import CycleCreate, CycleUpdate, MemberCreate, PhaseChange
@@ -82,6 +84,7 @@ def _cycle_page(request, session, access: CycleAccess, status_code=200, typed=No
         current=access.rights.phase, roles=list(CycleRole), rights=access.rights, can_edit=can_edit,
         back_to=_step(access, -1), move_on_to=move_on_to, blocked=blocked, may_override=may_override,
         cycle=access.cycle, panels=panels(session, access),
+        show_conflicts=can_manage_network(access.user), conflict_labels=KIND_LABELS,
         candidates=[u for u in list_users(session) if u.id not in member_ids and u.is_active] if can_edit else [],
         cities={c.id: c.name for c in list_cities(session)},
         cycle_form=typed or {f"deadline_{p.value}": due.isoformat() for p, due in view.deadlines.items()},
@@ -107,16 +110,29 @@ def _cycle_form(request, session, access: CycleAccess, action, done: Callable[[]
 
 @router.post("/cycles/{cycle_id}/members")
 def add_member(request: Request, session: SessionDep, access: PageCycleChange,
-               user_id: Annotated[str, Form()] = "", role: Annotated[str, Form()] = ""):
-    added: list[int] = []
-
+               user_id: Annotated[str, Form()] = "", role: Annotated[str, Form()] = "",
+               confirm_conflicts: Annotated[str, Form()] = ""):
+    """``confirm_conflicts``: "yes" from the confirmation that lists a peer's conflicts of
+    interest. Without it, a peer who has some is not added: the cycle page lists them and
+    asks (409, like the API)."""
     def add():  # inside the form's run: a bad field is shown on the cycle page, not as an error page
-        data = parse_form(MemberCreate, {"user_id": user_id, "role": role})
-        service.add_member(session, access.rights, access.cycle, data)
-        added.append(data.user_id)
+        data = parse_form(MemberCreate, {"user_id": user_id, "role": role,
+                                         "confirm_conflicts": confirm_conflicts == "yes"})
+        try:
+            member = service.add_member(session, access.rights, access.cycle, data)
+        except ConflictsToConfirm as warned:
+            session.rollback()  # nothing was written; as for any refusal, the page is read afresh
+            return _cycle_page(request, session, access, warned.status, to_confirm=warned, to_confirm_role=data.role)
+        name = _name(session, data.user_id)
+        if member.confirmed_conflicts:
+            flash = Flash(N_("%(name)s joined the team; the conflicts of interest you confirmed are recorded."),
+                          name=name)
+        else:
+            flash = Flash(N_("%(name)s joined the team."), name=name)
+        return redirect(f"/cycles/{access.cycle.id}", flash, request)
 
-    return _cycle_form(request, session, access, add,
-                       lambda: Flash(N_("%(name)s joined the team."), name=_name(session, added[0])))
+    return run_form(request, session, add, lambda status, error, errors: _cycle_page(
+        request, session, access, status, error=error, errors=errors))
 
 
 @router.post("/cycles/{cycle_id}/members/{user_id}/remove")

@@ -1,5 +1,6 @@
 """The API's shapes for review cycles."""
 from datetime import date
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, StringConstraints
@@ -26,9 +27,19 @@ class CycleUpdate(Input):
     deadlines: dict[Phase, date | None] | None = None
 
 
+class ConflictKind(StrEnum):
+    """A conflict of interest of a peer joining a team (``app/cycles/conflicts.py``)."""
+
+    SAME_COUNTRY = "same_country"
+    REVIEWED_BY_HOST = "reviewed_by_host"
+
+
 class MemberCreate(Input):
     user_id: BodyId
     role: CycleRole
+    #: The coordinator has seen the conflicts of interest the previous request listed (409)
+    #: and adds the peer all the same; they are kept with the member and in the audit log.
+    confirm_conflicts: bool = False
 
 
 class PhaseChange(Input):
@@ -43,6 +54,9 @@ class MemberPublic(BaseModel):
     role: CycleRole
     full_name: str
     city_id: int | None
+    #: The conflicts of interest a coordinator confirmed when adding this member, shown to
+    #: coordinators only (``null`` for anyone else; ``[]`` when there were none).
+    confirmed_conflicts: list[ConflictKind] | None = None
 
 
 class CyclePublic(BaseModel):

@@ -15,6 +15,7 @@ from benchmark.scales import CycleRole, Phase, SetStatus
 
 from app.audit.service import record, snapshot
 from app.auth.permissions import CycleRights, require
+from app.cycles.conflicts import ConflictsToConfirm, member_conflicts
 from app.cycles.schemas import CycleCreate, CycleUpdate, MemberCreate
 from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
 from app.cycles.transitions import unmet_conditions
@@ -183,7 +184,13 @@ def update_cycle(session: Session, rights: CycleRights, cycle: Cycle, data: Cycl
 
 def add_member(session: Session, rights: CycleRights, cycle: Cycle, data: MemberCreate) -> CycleMember:
     """Add a member; a peer or team leader may not come from the host city, a host
-    officer must; one role per person, one team leader per cycle (409 otherwise)."""
+    officer must; one role per person, one team leader per cycle (409 otherwise).
+
+    A peer or team leader with conflicts of interest (``app/cycles/conflicts.py``: same
+    country as the host city, or from a city the host city has reviewed) is added only
+    with ``data.confirm_conflicts``; otherwise :class:`ConflictsToConfirm` (409 listing
+    them), before anything is written. Confirmed conflicts are kept with the member
+    (``confirmed_conflicts``, their kinds) and in the audit entry (kinds and messages)."""
     require(rights.edit_cycle())
     user = session.get(User, data.user_id)
     if user is None:
@@ -201,14 +208,21 @@ def add_member(session: Session, rights: CycleRights, cycle: Cycle, data: Member
         select(CycleMember).where(CycleMember.cycle_id == cycle.id, CycleMember.role == CycleRole.TEAM_LEADER.value)
     ).first():
         raise Conflict(N_("This cycle already has a team leader."))
-    member = CycleMember(cycle_id=id_of(cycle), user_id=id_of(user), role=data.role.value)
+    conflicts = member_conflicts(session, cycle, user) if data.role != CycleRole.HOST_OFFICER else []
+    if conflicts and not data.confirm_conflicts:
+        raise ConflictsToConfirm(user, conflicts)
+    member = CycleMember(cycle_id=id_of(cycle), user_id=id_of(user), role=data.role.value,
+                         confirmed_conflicts=list(dict.fromkeys(c.kind.value for c in conflicts)) or None)
     session.add(member)
     try:
         session.flush()
     except IntegrityError:  # added meanwhile by someone else (the checks above raced)
         raise Conflict(N_("This person or a team leader was added to the cycle meanwhile: reload the page.")) from None
     bump_version(cycle)
-    record(session, rights.user.id, "create", "cycle_member", member.id, None, snapshot(member))
+    after = snapshot(member)
+    if conflicts:  # what the coordinator was shown and confirmed
+        after["conflicts"] = [c.recorded() for c in conflicts]
+    record(session, rights.user.id, "create", "cycle_member", member.id, None, after)
     session.flush()
     return member
 

@@ -1,7 +1,7 @@
 """Review cycles, their members and their phase deadlines."""
 from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.timeutil import utcnow
@@ -34,6 +34,9 @@ class CycleMember(SQLModel, table=True):
     cycle_id: int = Field(foreign_key="cycle.id", index=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     role: str = Field(max_length=20)
+    #: The kinds of conflict of interest (``ConflictKind`` values) a coordinator confirmed
+    #: when adding this peer; ``None`` when there were none (``app/cycles/conflicts.py``).
+    confirmed_conflicts: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class PhaseDeadline(SQLModel, table=True):

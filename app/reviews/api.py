@@ -89,7 +89,7 @@ def get_consolidation(access: ApiCycle, session: SessionDep):
     each reviewer's judgement, the host's self-rating and the peers' majority, and the
     reviewers (submitted, and still awaited)."""
     team = service.team_consolidation(session, access.rights, access.cycle)
-    return service.consolidation_data(team)
+    return Response(service.consolidation_json(team), media_type="application/json")
 
 
 @router.get("/cycles/{cycle_id}/consolidation.xlsx")

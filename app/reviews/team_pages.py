@@ -10,12 +10,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from benchmark.consolidation import IndicatorConsolidation
-from benchmark.scales import Performance, Phase
+from benchmark.indicators import IndicatorSet
+from benchmark.scales import CycleRole, Performance, Phase
 
 from app.auth.permissions import require
 from app.cycles.deps import CycleAccess, PageCycle
 from app.cycles.pages import show_cycle_page
-from app.cycles.panels import register_panel
+from app.cycles.panels import register_next_steps, register_panel
 from app.db import SessionDep
 from app.errors import field_error
 from app.i18n import N_
@@ -38,22 +39,40 @@ def _count_bar(item: IndicatorConsolidation) -> list[str]:
     return [key for key in PERFORMANCE_KEYS for _n in range(item.counts[Performance(key)])]
 
 
-def _page(request: Request, session, access: CycleAccess, status_code: int = 200, **context: Any):
+def _initials(names: dict[int, str]) -> dict[int, str]:
+    """A short column heading per reviewer: their initials, made longer where two would
+    read alike ("LL", "LL2")."""
+    out: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for reviewer_id, name in names.items():
+        short = "".join(word[0] for word in name.split() if word[:1].isalpha()).upper()[:3] or "?"
+        seen[short] = seen.get(short, 0) + 1
+        out[reviewer_id] = short if seen[short] == 1 else f"{short}{seen[short]}"
+    return out
+
+
+def consolidation_context(team: service.TeamConsolidation, iset: IndicatorSet, city: str) -> dict[str, Any]:
+    """What the consolidation page shows, from the pooled reviews alone (no database)."""
+    consolidation = team.consolidation
+    names = {id_of(r.reviewer): r.reviewer.full_name for r in team.reviews}
+    initials = _initials(names)
+    return {
+        "city": city, "team": team, "c": consolidation, "indicators": iset.by_code(), "pillars": iset.pillars,
+        "attention": [i for i in consolidation.attention_first() if i.flagged],
+        "settled": [i for i in consolidation.indicators if not i.flagged],
+        "entries": {id_of(r.reviewer): r.entries for r in team.reviews},
+        "keys": PERFORMANCE_KEYS, "signs": PERFORMANCE_SIGNS, "count_bar": _count_bar, "initials": initials,
+        "legend_names": ", ".join(f"{initials[i]} {n}" for i, n in names.items()),
+        "who": lambda ids: ", ".join(names[i] for i in ids if i in names),
+        "rows_by_pillar": [(p, [i for i in consolidation.indicators if i.pillar == p.code]) for p in iset.pillars]}
+
+
+def _page(request: Request, session, access: CycleAccess, status_code: int = 200):
     team = service.team_consolidation(session, access.rights, access.cycle)
     iset = get_set(session, access.cycle.indicator_set_version)
     city = session.get(City, access.cycle.host_city_id)
-    entries = {id_of(r.reviewer): r.entries for r in team.reviews}
-    consolidation = team.consolidation
-    names = {id_of(r.reviewer): r.reviewer.full_name for r in team.reviews}
-    return render(
-        request, "reviews/consolidation.html", status_code=status_code, cycle=access.cycle,
-        city=city.name if city else "", team=team, c=consolidation, indicators=iset.by_code(),
-        pillars=iset.pillars, attention=[i for i in consolidation.attention_first() if i.flagged],
-        settled=[i for i in consolidation.indicators if not i.flagged], entries=entries,
-        keys=PERFORMANCE_KEYS, signs=PERFORMANCE_SIGNS, count_bar=_count_bar,
-        who=lambda ids: ", ".join(names[i] for i in ids if i in names),
-        rows_by_pillar=[(p, [i for i in consolidation.indicators if i.pillar == p.code]) for p in iset.pillars],
-        **context)
+    return render(request, "reviews/consolidation.html", status_code=status_code, cycle=access.cycle,
+                  **consolidation_context(team, iset, city.name if city else ""))
 
 
 @router.get("/cycles/{cycle_id}/consolidation")
@@ -102,3 +121,15 @@ def _team_panel(session, access: CycleAccess) -> dict | None:
 
 
 register_panel(Phase.PREPARATORY_REVIEW.order, "reviews/team_panel.html", _team_panel)
+
+
+def _next_steps(session, user, views, _) -> dict[int, list[tuple[str, str]]]:
+    """On My cycles, the team leader's cycles in their preparatory review: the way to the
+    consolidation, with how many reviews are in ("3 of 5 reviews submitted")."""
+    mine = [v.cycle for v in views if v.my_role == CycleRole.TEAM_LEADER and v.cycle.phase == Phase.PREPARATORY_REVIEW]
+    return {cycle_id: [(_(N_("Open the team's consolidation — %(done)s of %(total)s reviews submitted"),
+                          done=done, total=total), f"/cycles/{cycle_id}/consolidation")]
+            for cycle_id, (done, total) in service.submissions_of(session, mine).items()}
+
+
+register_next_steps(_next_steps)

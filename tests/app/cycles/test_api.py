@@ -1,10 +1,10 @@
 """Cycles, members and phases as the contract writes them."""
 from sqlmodel import select
+from support import submit_all_reviews, submit_report
 
 from app.audit.tables import AuditEntry
 from app.cycles.tables import Cycle, CycleMember
 from app.people.tables import User
-from support import submit_report
 
 
 def create_cycle(client, world, **extra):
@@ -88,6 +88,7 @@ def test_phase_moves_one_step_forward_with_team_leader_from_preparatory_review(c
     assert phase(client, world, "coordinator", "visit").status_code == 409  # two steps
     r = phase(client, world, "coordinator", "preparatory_review")
     assert r.status_code == 200 and r.json()["phase"] == "preparatory_review"
+    submit_all_reviews(session, world.cycle)
     assert phase(client, world, "team_leader", "visit").json()["phase"] == "visit"
     assert phase(client, world, "team_leader", "preparatory_review").status_code == 403  # back: coordinator only
     assert phase(client, world, "peer", "reporting").status_code == 403
@@ -102,6 +103,8 @@ def test_published_cycle_is_frozen(client, world, session):
     submit_report(session, world.cycle)
     for target in ("preparatory_review", "visit", "reporting", "published"):
         assert phase(client, world, "coordinator", target).status_code == 200
+        if target == "preparatory_review":
+            submit_all_reviews(session, world.cycle)
     assert phase(client, world, "coordinator", "reporting").status_code == 409
     r = client.post(f"/api/v1/cycles/{world.cycle.id}/members", json={"user_id": world.people["outsider"].id, "role": "peer"},
                     headers=world.auth("coordinator"))
@@ -147,6 +150,8 @@ def test_published_cycle_title_and_deadlines_are_frozen(client, world, session):
     submit_report(session, world.cycle)
     for target in ("preparatory_review", "visit", "reporting", "published"):
         phase(client, world, "coordinator", target)
+        if target == "preparatory_review":
+            submit_all_reviews(session, world.cycle)
     r = client.patch(f"/api/v1/cycles/{world.cycle.id}", json={"title": "Renamed"}, headers=world.auth("coordinator"))
     assert r.status_code == 409
     session.expire_all()

@@ -244,3 +244,27 @@ def test_the_consolidation_pools_the_submitted_reviews(client, team, session):
     # flagged indicators can be put first by a client: the pages do
     assert by_code["GG-AMB-1"]["judgements"] == {str(peer.id): "below", str(second.id): "below",
                                                  str(leader.id): "at"}
+
+
+def test_the_consolidation_follows_a_reopened_and_resubmitted_review(client, team, session):
+    """The consolidation is kept while its reviews stay submitted: reopening one and
+    submitting it again with another judgement shows at once."""
+    peer, second = team.people["peer"], team.people["second"]
+    write_review(session, team.cycle, peer, submit=True)
+    write_review(session, team.cycle, second, submit=True)
+    path = f"/api/v1/cycles/{team.cycle.id}/consolidation"
+
+    def gg_amb_1():
+        data = client.get(path, headers=team.auth("team_leader")).json()
+        return next(i for i in data["indicators"] if i["code"] == "GG-AMB-1")["counts"], len(data["reviewers"])
+
+    assert gg_amb_1() == ({"below": 0, "at": 2, "above": 0, "more_info": 0}, 2)
+    r = client.post(f"/api/v1/cycles/{team.cycle.id}/reviews/{second.id}/reopen", json={"reason": "Look again."},
+                    headers=team.auth("team_leader"))
+    assert r.status_code == 200
+    assert gg_amb_1() == ({"below": 0, "at": 1, "above": 0, "more_info": 0}, 1)
+    assert client.put(f"/api/v1/cycles/{team.cycle.id}/reviews/me/GG-AMB-1", json={"performance": "above"},
+                      headers=team.auth("second")).status_code == 200
+    assert client.post(f"/api/v1/cycles/{team.cycle.id}/reviews/me/submit",
+                       headers=team.auth("second")).status_code == 200
+    assert gg_amb_1() == ({"below": 0, "at": 1, "above": 1, "more_info": 0}, 2)

@@ -85,3 +85,11 @@ def test_the_team_leader_follows_progress_and_reopens_with_a_reason(client, sess
                                "reason": "IE-LEA needs hypotheses."}, headers={"Accept": "text/html"})
     assert r.status_code == 200 and "Bruno Second&#39;s review is reopened" in r.text
     assert "0 of 3 reviews submitted" in r.text
+
+
+def test_my_cycles_leads_the_team_leader_to_the_consolidation(client, session, team):
+    write_review(session, team.cycle, team.people["peer"], submit=True)
+    html = page(client, session, team, "team_leader", "/").text
+    assert f'href="/cycles/{team.cycle.id}/consolidation"' in html
+    assert "Open the team&#39;s consolidation — 1 of 3 reviews submitted" in html
+    assert "/consolidation" not in page(client, session, team, "host_officer", "/").text

@@ -1,0 +1,140 @@
+"""The demo network from ``reviews/demo/cycle.yaml``: cities, people and review cycles,
+each left at a phase of the cycle, loaded in one transaction.
+
+Everything is made through the services, as the people would have made it through the
+pages (audit log included): the coordinator creates the cities and the cycles and
+builds the teams; the host officer writes the initial report (and submits it when the
+cycle is past its self-assessment); each reviewer writes a preparatory review and
+submits it. A cycle whose title (in either language) is already in the database is left
+alone, so loading again adds nothing; existing cities (same name, ignoring case and
+accents) and people (same e-mail) are reused, never changed. The files are checked
+whole before anything is written (:mod:`app.demo.files`).
+"""
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from benchmark.indicators import Problem
+from benchmark.scales import CycleRole, Phase
+
+from app.audit.service import record, snapshot
+from app.auth.permissions import CycleRights
+from app.auth.security import hash_password
+from app.auth.service import normalize_email
+from app.cycles import service as cycles
+from app.cycles.deps import load_cycle_access
+from app.cycles.schemas import CycleCreate, MemberCreate
+from app.cycles.tables import Cycle
+from app.demo.files import LANGUAGES, DemoCycle, DemoDataError, NetworkFile, read_demo
+from app.errors import DomainError
+from app.ids import id_of
+from app.indicators.service import current_version, get_set
+from app.people import service as people_service
+from app.people.names import name_key
+from app.people.schemas import CityCreate
+from app.people.tables import City, User
+from app.reviews import service as reviews
+from app.self_assessment import service as reports
+
+__all__ = ["DemoDataError", "load_demo"]
+
+
+def load_demo(session: Session, path: Path, language: str = "fr") -> list[str]:
+    """Load the demo's cycles that are not in the database yet; their titles (none: nothing
+    was loaded). Texts are loaded in ``language`` (``INTI_DEMO_LANGUAGE``: French unless it
+    says English). Raises :class:`DemoDataError` (nothing written) when a file is wrong."""
+    if language not in LANGUAGES:
+        raise ValueError(f"The demo is written in {' and '.join(LANGUAGES)}, not '{language}'.")
+    version = current_version(session)
+    if version is None:
+        raise RuntimeError("No approved indicator set is loaded: load the benchmark before the demo.")
+    demo = read_demo(path, [i.code for i in get_set(session, version).indicators])
+    titles = [t for c in demo.cycles for t in (c.spec.title.fr, c.spec.title.en)]
+    there = set(session.exec(select(Cycle.title).where(col(Cycle.title).in_(titles))).all())
+    todo = [c for c in demo.cycles if not {c.spec.title.fr, c.spec.title.en} & there]
+    if not todo:
+        return []
+    network = _Network(session, demo.network)
+    loaded = []
+    for item in todo:
+        try:
+            cycle = _load_cycle(session, item, network, language)
+        except DomainError as exc:  # the files agree with each other, but not with the rules
+            session.rollback()
+            raise DemoDataError([Problem(str(path), None, f"cycle '{item.spec.title.en}': {exc}")]) from None
+        record(session, None, "load_demo", "cycle", cycle.id, None, {"title": cycle.title, "source": str(path)})
+        loaded.append(cycle.title)
+    session.commit()
+    return loaded
+
+
+class _Network:
+    """The network's people by e-mail and cities by key, existing ones reused. The
+    coordinator comes first: it is who creates the cities and the cycles. One password
+    hash for everyone: they share the demo's password, and argon2 is slow on purpose."""
+
+    def __init__(self, session: Session, spec: NetworkFile):
+        self.session, self.spec = session, spec
+        self.cities: dict[str, City] = {}
+        self.people: dict[str, User] = {}
+        password_hash = hash_password(spec.password)
+        for person in sorted(spec.people, key=lambda p: not p.coordinator):  # stable: file order otherwise
+            email = normalize_email(person.email)
+            user = session.exec(select(User).where(User.email == email)).first()
+            if user is None:
+                city = self.city(person.city) if person.city else None
+                user = User(email=email, full_name=person.full_name, is_coordinator=person.coordinator,
+                            city_id=city.id if city else None, language=person.language,
+                            password_hash=password_hash)
+                session.add(user)
+                session.flush()
+                record(session, None, "create", "user", user.id, None, snapshot(user))
+            self.people[email] = user
+        self.coordinator = self.person(next(p.email for p in spec.people if p.coordinator))
+
+    def person(self, email: str) -> User:
+        return self.people[normalize_email(email)]
+
+    def city(self, key: str) -> City:
+        """A city of the same name (ignoring case and accents) if there is one, else made by
+        the coordinator."""
+        if key not in self.cities:
+            spec = next(c for c in self.spec.cities if c.key == key)
+            city = self.session.exec(select(City).where(City.name_key == name_key(spec.name))).first()
+            if city is None:
+                actor = next(u for u in self.people.values() if u.is_coordinator)
+                city = people_service.create_city(self.session, id_of(actor),
+                                                  CityCreate(name=spec.name, country=spec.country))
+            self.cities[key] = city
+        return self.cities[key]
+
+
+def _rights(session: Session, user: User, cycle: Cycle) -> CycleRights:
+    """What ``user`` may do in ``cycle`` as a request of theirs would find it."""
+    return load_cycle_access(session, user, id_of(cycle)).rights
+
+
+def _load_cycle(session: Session, item: DemoCycle, network: _Network, lang: str) -> Cycle:
+    """The cycle made by the coordinator, its report by its officer, its reviews by its reviewers."""
+    spec, coordinator = item.spec, network.coordinator
+    cycle = cycles.create_cycle(session, coordinator, CycleCreate(
+        title=spec.title.get(lang), host_city_id=id_of(network.city(spec.host)), deadlines=spec.deadlines))
+    rights = _rights(session, coordinator, cycle)
+    for member in spec.members:
+        cycles.add_member(session, rights, cycle, MemberCreate(user_id=id_of(network.person(member.email)),
+                                                               role=member.role))
+    if item.report:
+        officer = next(network.person(m.email) for m in spec.members if m.role == CycleRole.HOST_OFFICER)
+        report, officer_rights = reports.writable_report(session, _rights(session, officer, cycle), cycle)
+        reports.apply_entries(session, officer, cycle, [
+            (code, report.entries.get(code), entry) for code, entry in item.report[lang].items()])
+        if spec.phase != Phase.SELF_ASSESSMENT:
+            reports.submit(session, officer_rights, cycle)
+            cycles.change_phase(session, _rights(session, coordinator, cycle), cycle, Phase.PREPARATORY_REVIEW)
+    for email, entries in item.reviews.items():
+        reviewer = network.person(email)
+        review, reviewer_rights = reviews.writable_review(session, _rights(session, reviewer, cycle), cycle)
+        reviews.apply_entries(session, reviewer, cycle, [
+            (code, review.entries.get(code), entry) for code, entry in entries[lang].items()])
+        reviews.submit(session, reviewer_rights, cycle)
+    return cycle

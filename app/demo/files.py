@@ -1,0 +1,404 @@
+"""The demo's YAML files (``reviews/demo/``): their shapes, read with the line of every
+place, and checked against each other and the indicator set before anything is written.
+
+``cycle.yaml`` holds the network: the password, the cities, the people and the cycles,
+each naming the files of its initial report and of its team's preparatory reviews
+(paths relative to ``cycle.yaml``). Every text a page shows is written in French and in
+English (``{fr: …, en: …}``); both are checked, and one of them is loaded. A problem is
+reported with its file, its line and its place (``entries[3].description.en``), every
+problem of every file at once, as the indicator set's are.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Discriminator, StringConstraints, Tag, ValidationError
+
+from benchmark.indicators import LocalizedText, Problem, YamlLines, dotted
+from benchmark.scales import CycleRole, Performance, Phase, SelfRating
+
+from app.reviews.schemas import ReviewEntryWrite
+from app.self_assessment.schemas import EntryWrite
+
+LANGUAGES = ("fr", "en")
+LANGUAGE_NAMES = {"fr": "in French", "en": "in English"}
+#: The phases a demo cycle can be left in: its data is then what a user would have made.
+DEMO_PHASES = (Phase.SELF_ASSESSMENT, Phase.PREPARATORY_REVIEW)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+M = TypeVar("M", bound=BaseModel)
+D = TypeVar("D")
+
+
+class DemoDataError(Exception):
+    """The demo's files could not be loaded; ``problems`` says every reason, with lines."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _shape(value: Any) -> str:
+    """Which branch of a "key or item" field a value means, so that an error names only it."""
+    return "text" if isinstance(value, str) else "mapping"
+
+
+#: The branches' tags, left out of the places that problems name.
+_TAGS = ("text", "mapping")
+
+
+# --- cycle.yaml: the network ------------------------------------------------------------------
+
+class CityDef(_Strict):
+    key: Key
+    name: Text
+    country: Text
+
+
+class AccountDef(_Strict):
+    email: Text
+    full_name: Text
+    city: Key | None = None
+    coordinator: bool = False
+    language: Literal["fr", "en"] | None = None
+
+
+class MemberDef(_Strict):
+    email: Text
+    role: CycleRole
+
+
+class CycleDef(_Strict):
+    title: LocalizedText
+    host: Key
+    #: Where the cycle is left: its initial report is submitted to leave the self-assessment.
+    phase: Phase = Phase.SELF_ASSESSMENT
+    deadlines: dict[Phase, date] = {}
+    members: list[MemberDef]
+    initial_report: str | None = None
+    #: The team's preparatory reviews, each written in full and submitted.
+    reviews: str | None = None
+
+
+class NetworkFile(_Strict):
+    password: Text
+    cities: list[CityDef]
+    people: list[AccountDef]
+    cycles: list[CycleDef]
+
+
+# --- an initial report --------------------------------------------------------------------------
+
+class PersonDef(_Strict):
+    name: Text
+    role: LocalizedText | None = None
+    department: LocalizedText | None = None
+
+
+class DocumentDef(_Strict):
+    title: LocalizedText
+    url: Text
+
+
+class ReportEntryDef(_Strict):
+    code: Text
+    self_rating: SelfRating
+    description: LocalizedText
+    #: Items written out, or keys of the file's ``documents`` and ``people``.
+    evidence: list[Annotated[Annotated[Key, Tag("text")] | Annotated[DocumentDef, Tag("mapping")],
+                             Discriminator(_shape)]] = []
+    responsible: list[Annotated[Annotated[Key, Tag("text")] | Annotated[PersonDef, Tag("mapping")],
+                                Discriminator(_shape)]] = []
+
+
+class ReportFile(_Strict):
+    people: dict[Key, PersonDef] = {}
+    documents: dict[Key, DocumentDef] = {}
+    entries: list[ReportEntryDef]
+
+
+# --- the team's preparatory reviews ---------------------------------------------------------------
+
+class MeetDef(_Strict):
+    #: A name, or a function in both languages (the seed's "Président du comité").
+    name: Annotated[Annotated[Text, Tag("text")] | Annotated[LocalizedText, Tag("mapping")], Discriminator(_shape)]
+    role: LocalizedText | None = None
+    organisation: LocalizedText | None = None
+    interpreter: bool = False
+
+
+class NoteDef(_Strict):
+    """What one reviewer wrote on one indicator besides the performance."""
+
+    known: LocalizedText | None = None
+    unknown: LocalizedText | None = None
+    suspected: LocalizedText | None = None
+    questions: list[LocalizedText] = []
+    #: People typed in, or keys of the initial report's ``people`` (picked from its list:
+    #: the department becomes the organisation).
+    meet: list[Annotated[Annotated[Key, Tag("text")] | Annotated[MeetDef, Tag("mapping")], Discriminator(_shape)]] = []
+
+
+class JudgementsDef(_Strict):
+    """One indicator: every reviewer's performance, and the notes of those who wrote some."""
+
+    code: Text
+    performance: dict[Key, Performance]
+    notes: dict[Key, NoteDef] = {}
+
+
+class ReviewsFile(_Strict):
+    #: key -> e-mail of the reviewer (a member of the cycle: a peer or its team leader).
+    reviewers: dict[Key, Text]
+    indicators: list[JudgementsDef]
+
+
+# --- what the loader gets -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DemoCycle:
+    spec: CycleDef
+    #: language -> indicator code -> the host officer's entry (empty without a report).
+    report: dict[str, dict[str, EntryWrite]] = field(default_factory=dict)
+    #: reviewer's e-mail -> language -> indicator code -> their entry.
+    reviews: dict[str, dict[str, dict[str, ReviewEntryWrite]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DemoData:
+    network: NetworkFile
+    cycles: list[DemoCycle]
+
+
+def read_demo(path: Path, codes: Sequence[str]) -> DemoData:
+    """Read and check ``cycle.yaml`` and every file it names against the indicator codes
+    of the set the cycles use; raise :class:`DemoDataError` listing every problem."""
+    problems: list[Problem] = []
+    network, lines = _read(path, NetworkFile, problems)
+    if network is None:
+        raise DemoDataError(problems)
+    _check_network(network, lines)
+    problems += lines.problems
+    cycles = []
+    for n, spec in enumerate(network.cycles):
+        cycle = DemoCycle(spec)
+        report_file: ReportFile | None = None
+        if spec.initial_report:
+            report_path = path.parent / spec.initial_report
+            report_file, report_lines = _read(report_path, ReportFile, problems)
+            if report_file is not None:
+                cycle.report.update(_report_writes(report_file, report_lines, codes))
+                problems += report_lines.problems
+        if spec.reviews:
+            reviews_file, review_lines = _read(path.parent / spec.reviews, ReviewsFile, problems)
+            if reviews_file is not None:
+                _check_team(spec, reviews_file, review_lines, lines, n)
+                cycle.reviews.update(_review_writes(reviews_file, review_lines, codes,
+                                                    report_file.people if report_file else {}))
+                problems += review_lines.problems
+        cycles.append(cycle)
+    if problems:
+        raise DemoDataError(problems)
+    return DemoData(network, cycles)
+
+
+def _read(path: Path, model: type[M], problems: list[Problem]) -> tuple[M | None, YamlLines]:
+    """The file as ``model``, with its lines; ``None`` (and its problems added) if unusable."""
+    name = str(path)
+    lines = YamlLines(name)
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except FileNotFoundError:
+        problems.append(Problem(name, None, "file not found"))
+        return None, lines
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, None, f"cannot be read: {exc}"))
+        return None, lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problems.append(Problem(name, mark.line + 1 if mark else None, f"YAML syntax error: {exc.problem}"))
+        return None, lines
+    except yaml.YAMLError as exc:
+        problems.append(Problem(name, None, f"YAML syntax error: {exc}"))
+        return None, lines
+    if node is None:
+        problems.append(Problem(name, 1, "the file is empty"))
+        return None, lines
+    data = lines.build(node)
+    try:
+        parsed = model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = _place(err["loc"])
+            lines.add(loc, f"{dotted(loc)}: {err['msg']}")
+        problems += lines.problems
+        return None, lines
+    return parsed, lines
+
+
+def _place(loc: tuple) -> tuple:
+    """A pydantic error's place in the file: without the tag of the branch it took, nor the
+    name pydantic gives a constrained string."""
+    return tuple(p for p in loc if isinstance(p, int) or p not in (*_TAGS, "constrained-str"))
+
+
+def _duplicates(values: Iterable[str]) -> list[tuple[int, str]]:
+    seen: set[str] = set()
+    found = []
+    for i, value in enumerate(values):
+        if value in seen:
+            found.append((i, value))
+        seen.add(value)
+    return found
+
+
+def _check_network(network: NetworkFile, lines: YamlLines) -> None:
+    cities = {c.key for c in network.cities}
+    emails = {p.email for p in network.people}
+    for i, key in _duplicates(c.key for c in network.cities):
+        lines.add(("cities", i, "key"), f"cities[{i}].key: '{key}' is already a city's key")
+    for i, email in _duplicates(p.email for p in network.people):
+        lines.add(("people", i, "email"), f"people[{i}].email: {email} is listed twice")
+    if not any(p.coordinator for p in network.people):
+        lines.add(("people",), "people: one of them must be a coordinator (who makes the cities and cycles)")
+    for i, person in enumerate(network.people):
+        if person.city is not None and person.city not in cities:
+            lines.add(("people", i, "city"), f"people[{i}].city: no city with the key '{person.city}'")
+    for i, title in _duplicates(t for c in network.cycles for t in (c.title.fr, c.title.en)):
+        lines.add(("cycles", i // 2, "title"), f"cycles[{i // 2}].title: '{title}' is another cycle's title")
+    for n, cycle in enumerate(network.cycles):
+        at = ("cycles", n)
+        if cycle.host not in cities:
+            lines.add((*at, "host"), f"cycles[{n}].host: no city with the key '{cycle.host}'")
+        for i, member in enumerate(cycle.members):
+            if member.email not in emails:
+                lines.add((*at, "members", i), f"cycles[{n}].members[{i}]: {member.email} is not among the people")
+        if cycle.phase not in DEMO_PHASES:
+            lines.add((*at, "phase"), f"cycles[{n}].phase: a demo cycle is left in "
+                                      f"{' or '.join(p.value for p in DEMO_PHASES)}")
+        if cycle.phase != Phase.SELF_ASSESSMENT and not cycle.initial_report:
+            lines.add((*at, "phase"), f"cycles[{n}]: past the self-assessment, the cycle needs its initial_report "
+                                      "(submitted to move on)")
+        if cycle.reviews and cycle.phase != Phase.PREPARATORY_REVIEW:
+            lines.add((*at, "reviews"), f"cycles[{n}].reviews: preparatory reviews need the cycle in "
+                                        "preparatory_review")
+
+
+def _check_team(spec: CycleDef, reviews: ReviewsFile, lines: YamlLines, network_lines: YamlLines, n: int) -> None:
+    """The reviews file's reviewers are the cycle's peers and team leader, no more, no less."""
+    team = {m.email for m in spec.members if m.role in (CycleRole.PEER, CycleRole.TEAM_LEADER)}
+    named = set(reviews.reviewers.values())
+    for key, email in reviews.reviewers.items():
+        if email not in team:
+            lines.add(("reviewers", key), f"reviewers.{key}: {email} is not a peer or the team leader of "
+                                          f"cycles[{n}] in {network_lines.file}")
+    for email in sorted(team - named):
+        lines.add(("reviewers",), f"reviewers: no key for {email}, a reviewer of cycles[{n}] in {network_lines.file}")
+
+
+def _check_codes(found: list[str], codes: Sequence[str], lines: YamlLines, section: str) -> None:
+    """Every indicator of the set exactly once."""
+    known = set(codes)
+    for i, code in enumerate(found):
+        if code not in known:
+            lines.add((section, i, "code"), f"{section}[{i}].code: no indicator {code} in the indicator set")
+    for i, code in _duplicates(found):
+        lines.add((section, i, "code"), f"{section}[{i}].code: {code} comes twice")
+    missing = [c for c in codes if c not in set(found)]
+    if missing:
+        lines.add((section,), f"{section}: no entry for {', '.join(missing)}")
+
+
+def _text(value: LocalizedText | None, lang: str) -> str:
+    return value.get(lang) if value is not None else ""
+
+
+def _report_writes(report: ReportFile, lines: YamlLines, codes: Sequence[str]) -> dict[str, dict[str, EntryWrite]]:
+    """The entries as the host officer's writes, in each language, in the set's order."""
+    _check_codes([e.code for e in report.entries], codes, lines, "entries")
+    writes: dict[str, dict[str, EntryWrite]] = {lang: {} for lang in LANGUAGES}
+    order = {code: i for i, code in enumerate(codes)}
+    for i, entry in sorted(enumerate(report.entries), key=lambda e: order.get(e[1].code, len(order))):
+        at = ("entries", i)
+        documents = _resolve(entry.evidence, report.documents, lines, (*at, "evidence"), "documents")
+        people = _resolve(entry.responsible, report.people, lines, (*at, "responsible"), "people")
+        for lang in LANGUAGES:
+            try:
+                writes[lang][entry.code] = EntryWrite.model_validate({
+                    "self_rating": entry.self_rating, "description": entry.description.get(lang),
+                    "evidence": [{"title": d.title.get(lang), "url": d.url} for d in documents],
+                    "responsible": [{"name": p.name, "role": _text(p.role, lang),
+                                     "department": _text(p.department, lang)} for p in people]})
+            except ValidationError as exc:
+                _refused(exc, lines, at, f"entries[{i}] ({entry.code})", lang)
+    return writes
+
+
+def _review_writes(reviews: ReviewsFile, lines: YamlLines, codes: Sequence[str],
+                   host_people: dict[str, PersonDef]) -> dict[str, dict[str, dict[str, ReviewEntryWrite]]]:
+    """Each reviewer's entries as their writes, in each language: every indicator judged."""
+    _check_codes([j.code for j in reviews.indicators], codes, lines, "indicators")
+    writes: dict[str, dict[str, dict[str, ReviewEntryWrite]]] = {
+        email: {lang: {} for lang in LANGUAGES} for email in reviews.reviewers.values()}
+    for i, item in enumerate(reviews.indicators):
+        at = ("indicators", i)
+        where = f"indicators[{i}] ({item.code})"
+        for key in sorted(set(item.performance) - set(reviews.reviewers)):
+            lines.add((*at, "performance", key), f"{where}.performance: no reviewer '{key}'")
+        for key in sorted(set(item.notes) - set(reviews.reviewers)):
+            lines.add((*at, "notes", key), f"{where}.notes: no reviewer '{key}'")
+        for key, email in reviews.reviewers.items():
+            if key not in item.performance:
+                lines.add((*at, "performance"), f"{where}.performance: none for '{key}' (every indicator is judged)")
+                continue
+            note = item.notes.get(key, NoteDef())
+            people = _resolve(note.meet, host_people, lines, (*at, "notes", key, "meet"),
+                              "people of the initial report")
+            for lang in LANGUAGES:
+                try:
+                    writes[email][lang][item.code] = ReviewEntryWrite.model_validate({
+                        "performance": item.performance[key],
+                        "hypothesis": {"known": _text(note.known, lang), "unknown": _text(note.unknown, lang),
+                                       "suspected": _text(note.suspected, lang)},
+                        "questions": [q.get(lang) for q in note.questions],
+                        "people_to_meet": [_meet(p, lang) for p in people]})
+                except ValidationError as exc:
+                    _refused(exc, lines, (*at, "notes", key), f"{where}.notes.{key}", lang)
+    return writes
+
+
+def _meet(person: PersonDef | MeetDef, lang: str) -> dict[str, Any]:
+    if isinstance(person, PersonDef):  # picked from the host's list of responsible people
+        return {"name": person.name, "role": _text(person.role, lang), "organisation": _text(person.department, lang)}
+    name = person.name if isinstance(person.name, str) else person.name.get(lang)
+    return {"name": name, "role": _text(person.role, lang), "organisation": _text(person.organisation, lang),
+            "interpreter": person.interpreter}
+
+
+def _resolve(items: list[Any], named: dict[str, D], lines: YamlLines, at: tuple, section: str) -> list[D]:
+    """Items written out, and those named by a key of ``named`` (an unknown key is a problem)."""
+    found = []
+    for j, item in enumerate(items):
+        if not isinstance(item, str):
+            found.append(item)
+        elif item in named:
+            found.append(named[item])
+        else:
+            lines.add((*at, j), f"{dotted((*at, j))}: no '{item}' among the {section}")
+    return found
+
+
+def _refused(exc: ValidationError, lines: YamlLines, at: tuple, where: str, lang: str) -> None:
+    """What the service would refuse in the text of one language, at its entry."""
+    for err in exc.errors():
+        lines.add(at, f"{where}, {LANGUAGE_NAMES[lang]}: {dotted(err['loc'])}: {err['msg']}")
