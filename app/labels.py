@@ -21,6 +21,11 @@ RATINGS = {
     "at": N_("at the benchmark"),
     "above": N_("above the benchmark"),
 }
+#: A peer's judgement of an indicator (the self-ratings' three, and one more).
+PERFORMANCES = {
+    **RATINGS,
+    "more_info": N_("more information needed"),
+}
 #: The interface languages by code, as a sentence names them ("in French").
 LANGUAGE_NAMES = {
     "fr": N_("French"),
@@ -52,6 +57,13 @@ FIELDS = {
     "evidence": N_("Evidence"),
     "responsible": N_("Responsible people"),
     "reason": N_("Reason"),
+    "performance": N_("Performance"),
+    "hypothesis": N_("Hypothesis"),
+    "known": N_("What we know"),
+    "unknown": N_("What we don't know"),
+    "suspected": N_("What we suspect"),
+    "questions": N_("Questions to ask"),
+    "people_to_meet": N_("People to meet"),
     "phase": N_("Phase"),
 }
 

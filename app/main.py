@@ -21,6 +21,7 @@ from app.middleware import RequestContextMiddleware
 from app.people import api as people_api
 from app.people import pages as people_pages
 from app.reviews import api as reviews_api
+from app.reviews import pages as reviews_pages
 from app.secret_key import with_secret_key
 from app.self_assessment import api as self_assessment_api
 from app.self_assessment import pages as self_assessment_pages
@@ -61,7 +62,8 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
     app.include_router(api)
 
     pages = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
-    for module in (auth_pages, cycles_pages, people_pages, indicators_pages, self_assessment_pages):
+    for module in (auth_pages, cycles_pages, people_pages, indicators_pages, self_assessment_pages,
+                   reviews_pages):
         pages.include_router(module.router)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=APP_DIR / "static"), name="static")

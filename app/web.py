@@ -48,6 +48,7 @@ env = Environment(
 env.filters["phase_label"] = lambda value: labels.PHASES.get(value, value)
 env.filters["role_label"] = lambda value: labels.ROLES.get(value, value)
 env.filters["rating_label"] = lambda value: labels.RATINGS.get(value, value)
+env.filters["performance_label"] = lambda value: labels.PERFORMANCES.get(value, value)
 env.filters["set_status_label"] = lambda value: labels.SET_STATUSES.get(value, value)
 env.filters["date_label"] = labels.date_label
 
