@@ -89,11 +89,15 @@
         markAdded(form);
       }
     });
-    // The values about to be put in name their rows: make exactly those, and an empty one.
+    // The values about to be put in name their rows: make those that hold someone, then an
+    // empty one.
     form.addEventListener("inti:fill", function (event) {
-      var numbers = Object.keys(event.detail || {}).map(function (key) {
+      var data = event.detail || {};
+      var numbers = Object.keys(data).map(function (key) {
         var match = /^people-(\d+)-name$/.exec(key);
-        return match ? Number(match[1]) : null;
+        var n = match && match[1];
+        return n !== null && TEXTS.some(function (k) { return (data["people-" + n + "-" + k] || "").trim(); })
+          ? Number(n) : null;
       }).filter(function (n) { return n !== null; }).sort(function (a, b) { return a - b; });
       rows(form).forEach(function (row) { row.remove(); });
       numbers.forEach(function (n) { addRow(form, n); });
