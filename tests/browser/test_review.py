@@ -101,6 +101,7 @@ def test_a_peer_judges_beside_the_hosts_report_and_picks_people_in_one_click(pag
     expect(card.locator("li.person")).to_have_count(2)  # and an empty row for the next one
     person(card, 0).get_by_label("Interpreter needed").check()
     person(card, 1).get_by_label("Name", exact=True).fill("Ana Typed")
+    person(card, 1).get_by_label("Name", exact=True).press("Enter")  # saves; removes nobody
     expect(card.locator("li.person")).to_have_count(3)
     expect(card.locator("[data-status]")).to_contain_text("Saved", timeout=10_000)
     expect(page.locator("[data-progress-text]")).to_have_text("1 of 73 indicators judged")
@@ -210,7 +211,7 @@ def test_without_script_the_buttons_post_the_card(browser: Browser, base_url, re
         expect(person(card, 0).get_by_label("Name", exact=True)).to_have_value("Hélène Marchetti")
         expect(card.get_by_label("more information needed")).to_be_checked()
         person(card, 1).get_by_label("Name", exact=True).fill("Ana Typed")
-        card.get_by_role("button", name="Save").click()
+        person(card, 1).get_by_label("Name", exact=True).press("Enter")  # the card's Save, not a Remove
         expect(page.locator(".notice")).to_have_text("GG-IMP-3 saved.")
         saved = entry_of(browser_db, review, "GG-IMP-3")
         assert saved.performance == "more_info"
