@@ -138,7 +138,7 @@ def _differences(form: dict, saved: ReviewEntryPublic, _) -> list[dict[str, str]
     out = []
 
     def label(name: str) -> str:  # (a name apart: a literal inside _() would be extracted as a text)
-        return _(labels.FIELDS[name])
+        return str(_(labels.FIELDS[name]))
 
     mine = form.get("performance") or ""
     theirs = saved.performance.value if saved.performance else ""
