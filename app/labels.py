@@ -65,6 +65,13 @@ FIELDS = {
     "evidence": N_("Evidence"),
     "responsible": N_("Responsible people"),
     "reason": N_("Reason"),
+    "performance": N_("Performance"),
+    "hypothesis": N_("Hypothesis"),
+    "known": N_("What we know"),
+    "unknown": N_("What we don't know"),
+    "suspected": N_("What we suspect"),
+    "questions": N_("Questions to ask"),
+    "people_to_meet": N_("People to meet"),
     "phase": N_("Phase"),
 }
 

@@ -198,6 +198,16 @@ class CycleRights:
         return True if self.is_reviewer else Refusal(
             403, N_("Only the team's peers and its team leader write a preparatory review."))
 
+    def open_own_review(self) -> Answer:
+        """One's own review's pages: a reviewer's, from the preparatory review on (before it,
+        there is nothing to review yet: the host's report may still change)."""
+        answer = self.read_own_review()
+        if answer is not True:
+            return answer
+        if self.phase.order < Phase.PREPARATORY_REVIEW.order:
+            return Refusal(409, N_("The preparatory review has not begun yet: your review opens with it."))
+        return True
+
     def write_review(self) -> Answer:
         """A reviewer's own review, during the preparatory review, until they submit it."""
         if not self.is_reviewer:

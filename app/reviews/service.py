@@ -280,6 +280,54 @@ def _set_status(session: Session, actor: User, cycle: Cycle, reviewer_id: int, s
     session.flush()
 
 
+# --- one's own review on its pages ---------------------------------------------------------
+
+def judged_codes(session: Session, cycle: Cycle, reviewer_id: int) -> set[str]:
+    """The codes ``reviewer_id`` has judged (what an autosave answers its progress from:
+    one column of their entries, no entry loaded whole)."""
+    return set(session.exec(select(ReviewEntry.indicator_code).where(
+        ReviewEntry.cycle_id == cycle.id, ReviewEntry.reviewer_id == reviewer_id,
+        col(ReviewEntry.performance).is_not(None))).all())
+
+
+def own_progress(session: Session, user: User, cycles: Sequence[Cycle]) -> dict[int, tuple[int, int, ReportStatus]]:
+    """For each cycle: (indicators ``user`` has judged, indicators in its set, the status of
+    their review), in two queries whatever the number of cycles."""
+    if not cycles:
+        return {}
+    ids = [id_of(c) for c in cycles]
+    judged = {row[0]: row[1] for row in session.execute(
+        select(col(ReviewEntry.cycle_id), func.count(col(ReviewEntry.performance)))
+        .where(col(ReviewEntry.cycle_id).in_(ids), ReviewEntry.reviewer_id == user.id)
+        .group_by(col(ReviewEntry.cycle_id)))}
+    statuses = {h.cycle_id: ReportStatus(h.status) for h in session.exec(select(PreparatoryReview).where(
+        col(PreparatoryReview.cycle_id).in_(ids), PreparatoryReview.reviewer_id == user.id))}
+    return {id_of(c): (judged.get(id_of(c), 0), len(get_set(session, c.indicator_set_version).indicators),
+                       statuses.get(id_of(c), DRAFT)) for c in cycles}
+
+
+@dataclass
+class SavedEntry:
+    """One entry of one's review as saved now, and when: what a page whose copy is out of
+    date (another tab, a workbook imported meanwhile) shows beside the text typed there."""
+
+    entry: ReviewEntryPublic
+    updated_at: datetime | None
+
+
+def saved_entry(session: Session, cycle: Cycle, reviewer_id: int, code: str) -> SavedEntry:
+    entry = session.exec(select(ReviewEntry).where(ReviewEntry.cycle_id == cycle.id,
+                                                   ReviewEntry.reviewer_id == reviewer_id,
+                                                   ReviewEntry.indicator_code == code)).first()
+    return SavedEntry(entry_public(code, entry), entry.updated_at if entry else None)
+
+
+def review_deadline(session: Session, cycle: Cycle) -> date | None:
+    """The preparatory review phase's deadline, if the cycle has one."""
+    deadline = session.get(PhaseDeadline, (cycle.id, Phase.PREPARATORY_REVIEW.value))
+    return deadline.due_on if deadline else None
+
+
 # --- the team's view ---------------------------------------------------------------------------
 
 def team_progress(session: Session, rights: CycleRights, cycle: Cycle, today: date | None = None) -> TeamProgress:

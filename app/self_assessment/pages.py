@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from benchmark.indicators import DimensionDef, Indicator, PillarDef
 from benchmark.scales import CycleRole, Phase, SelfRating
 
+from app import labels
 from app.auth.permissions import require
 from app.cycles.deps import CycleAccess, PageCycle
 from app.cycles.panels import register_next_steps, register_panel
@@ -193,14 +194,16 @@ def save_entry(request: Request, session: SessionDep, access: PageCycle, code: s
         if as_json:
             body: dict = {"detail": error, "errors": errors}
             if status == 412:  # out of date: show what is saved now, by whom and when, beside the user's text
-                body.update(_saved_now(request, session, access, code))
+                body.update(_saved_now(request, session, access, code, form))
             return JSONResponse(body, status_code=status)
         return _page(request, session, access, status, error=error, errors=errors, error_code=code)
 
     return run_form(request, session, save, refused)
 
 
-def _saved_now(request: Request, session, access: CycleAccess, code: str) -> dict:
+def _saved_now(request: Request, session, access: CycleAccess, code: str, form: dict) -> dict:
+    """What an out-of-date save is shown: who saved the entry and when, its fields as saved
+    (to take them), and those that differ from what was sent, as the reader names them."""
     saved = service.saved_entry(session, access.cycle, code)
     _ = gettext_for(request_language(request))
     when = "{time}"  # the page's script puts the time there, in the browser's time zone (``saved_at``)
@@ -211,13 +214,22 @@ def _saved_now(request: Request, session, access: CycleAccess, code: str) -> dic
         detail = _(N_("%(name)s saved this indicator at %(time)s; what they saved is shown below. Your text "
                       "here is kept: choose which to keep."), name=saved.updated_by or "?", time=when)
     e = saved.entry
-    return {"detail": detail, "saved_at": saved.updated_at.isoformat() if saved.updated_at else None, "current": {
-        "version": e.version, "self_rating": e.self_rating.value if e.self_rating else "",
-        "description": e.description,
+    current = {
+        "self_rating": e.self_rating.value if e.self_rating else "", "description": e.description,
         # the links only, as the card's field holds them (documents are items of their own)
         "evidence": service.format_lines([x.model_dump() for x in e.evidence if not is_document(x.url)],
                                          service.EVIDENCE_KEYS),
-        "responsible": service.format_lines([x.model_dump() for x in e.responsible], service.RESPONSIBLE_KEYS)}}
+        "responsible": service.format_lines([x.model_dump() for x in e.responsible], service.RESPONSIBLE_KEYS)}
+    differences = []
+    for name, value in current.items():
+        if (form.get(name) or "").replace("\r\n", "\n") == value:
+            continue  # the same on both sides
+        text = value
+        if name == "self_rating":
+            text = _(labels.RATINGS[value]) if value else _(N_("not yet rated"))
+        differences.append({"label": _(labels.FIELDS[name]), "text": text})
+    return {"detail": detail, "saved_at": saved.updated_at.isoformat() if saved.updated_at else None,
+            "current": {"version": e.version, **current}, "differences": differences}
 
 
 @router.post("/cycles/{cycle_id}/self-assessment/entries/{code}/document")

@@ -1,13 +1,21 @@
-// Autosave of the initial report: each indicator's form is saved shortly after typing
-// stops, and at once when the page is hidden or closed, so nothing is lost.
+// Autosave of the pages written indicator by indicator (the officer's initial report, a
+// peer's preparatory review): each indicator's form is saved shortly after typing stops,
+// and at once when the page is hidden or closed, so nothing is lost.
 //
 // - Every edit is also kept in this browser (localStorage) until the server has it: it
 //   survives a reload, a lost connection or an expired session, and is restored (and
 //   saved) when the page opens again.
 // - Offline, saves are retried when the connection returns, and every 20 s meanwhile.
-// - A refused save shows each field's message beside that field.
+// - A refused save shows each field's message beside that field (``field`` in each of the
+//   answer's errors names the form's field, else the first part of its ``loc``).
 // - A save refused because the entry changed elsewhere (412) keeps the user's text and
-//   shows what is saved now, by whom and when: one click takes theirs, one keeps mine.
+//   shows what is saved now, by whom and when (the answer's ``detail`` and ``differences``,
+//   each ``{label, text}``): one click takes theirs (``current``: the form's fields as
+//   saved, with ``version``), one keeps mine.
+//
+// A form's fields are all its named fields but the token and the version. A form whose
+// fields come and go (a list of people) hears "inti:fill" with the values about to be put
+// in, so that it can make the fields they name first.
 //
 // Texts come from the script tag's data attributes, in the page's language. Without this
 // script the forms still work with their Save buttons.
@@ -22,31 +30,44 @@
     try { localStorage.setItem("inti:test", "1"); localStorage.removeItem("inti:test"); return localStorage; }
     catch (e) { return null; }
   })();
-  var FIELDS = ["self_rating", "description", "evidence", "responsible"];
+  var SKIPPED = ["csrf_token", "version"];
+  var NOT_TYPED = ["submit", "button", "reset", "file"];
 
   // Per person as well as per indicator: on a shared computer, a draft left by one person
   // is never put into another's form.
   function key(form) { return "inti:draft:" + (text.user || "") + ":" + form.getAttribute("action"); }
 
+  function fields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && SKIPPED.indexOf(el.name) < 0 && NOT_TYPED.indexOf(el.type) < 0;
+    });
+  }
+
   function values(form) {
     var out = {};
-    FIELDS.forEach(function (name) {
-      var field = form.elements[name];
-      if (!field) return;
-      out[name] = field.value !== undefined ? field.value : "";
+    fields(form).forEach(function (field) {
+      if (field.type === "radio") {
+        if (!(field.name in out)) out[field.name] = "";
+        if (field.checked) out[field.name] = field.value;
+      } else if (field.type === "checkbox") {
+        out[field.name] = field.checked ? field.value : "";
+      } else {
+        out[field.name] = field.value;
+      }
     });
     return out;
   }
 
   function fill(form, data) {
-    FIELDS.forEach(function (name) {
-      if (!(name in data)) return;
-      var field = form.elements[name];
-      if (!field) return;
-      if (field.length !== undefined && field.tagName === undefined) {  // radio buttons
-        Array.prototype.forEach.call(field, function (radio) { radio.checked = radio.value === data[name]; });
+    form.dispatchEvent(new CustomEvent("inti:fill", { detail: data }));
+    fields(form).forEach(function (field) {
+      if (!(field.name in data)) return;
+      if (field.type === "radio") {
+        field.checked = field.value === data[field.name];
+      } else if (field.type === "checkbox") {
+        field.checked = !!data[field.name];
       } else {
-        field.value = data[name];
+        field.value = data[field.name];
         grow(field);
       }
     });
@@ -80,10 +101,12 @@
 
   function showErrors(form, errors) {
     (errors || []).forEach(function (error, n) {
-      var name = error.loc && error.loc[0];
+      var name = error.field || (error.loc && error.loc[0]);
       var field = name && form.elements[name];
       var place = field && (field.tagName ? field : field[0]);
-      var host = place ? (place.closest("fieldset") || place.closest("label") || place.parentNode) : null;
+      // beside a group of radio buttons, after its legend's fieldset; else after the field's label
+      var host = place ? ((place.type === "radio" && place.closest("fieldset")) || place.closest("label")
+                          || place.parentNode) : null;
       var p = document.createElement("p");
       p.className = "field-error";
       p.id = form.closest(".entry").id + "-error-" + n;
@@ -112,12 +135,9 @@
     box.appendChild(p);
     var theirs = body.current || {};
     var dl = document.createElement("dl");
-    [["self_rating", text.ratingLabel], ["description", text.descriptionLabel], ["evidence", text.evidenceLabel],
-     ["responsible", text.responsibleLabel]].forEach(function (pair) {
-      if (values(form)[pair[0]] === theirs[pair[0]]) return;  // the same on both sides
-      var dt = document.createElement("dt"); dt.textContent = pair[1];
-      var dd = document.createElement("dd"); dd.textContent = theirs[pair[0]] || "—";
-      if (pair[0] === "self_rating") dd.textContent = text["rating_" + (theirs.self_rating || "none")] || dd.textContent;
+    (body.differences || []).forEach(function (difference) {
+      var dt = document.createElement("dt"); dt.textContent = difference.label;
+      var dd = document.createElement("dd"); dd.textContent = difference.text || "—";
       dl.appendChild(dt); dl.appendChild(dd);
     });
     box.appendChild(dl);

@@ -199,6 +199,13 @@ REVIEW_MATRIX = [
     ("GET", "/cycles/{cycle}/consolidation", None, {**team_view(), "anonymous": 303}),
     ("POST", "/cycles/{cycle}/reviews/{peer_submitted}/reopen", {"reason": "GG-IMP-3 needs more."},
      {**reviewers(403, leader=303), "anonymous": 303, "coordinator": 409}),
+    # one's own review's pages (logged-out browsers are sent to the login page)
+    ("GET", "/cycles/{cycle}/review", None, {**reviewers(OK), "anonymous": 303}),
+    ("GET", "/cycles/{cycle}/review/submit", None, {**reviewers(OK), "anonymous": 303}),
+    ("POST", "/cycles/{cycle}/review/entries/GG-AMB-1", {"version": "0", "performance": "at"},
+     {**reviewers(303, submitted=409), "anonymous": 303}),
+    # 409: the peer has judged nothing yet; the other has submitted already
+    ("POST", "/cycles/{cycle}/review/submit", {}, {**reviewers(409), "anonymous": 303}),
 ]
 
 

@@ -2,7 +2,8 @@
 
 The demo cycle (``reviews/demo``: its initial report complete, in French, not submitted) is
 loaded into the served database, beside a cycle whose report is submitted and which is in
-its preparatory review, and one whose report is empty. The coordinator, the host officer,
+its preparatory review (the team leader's review submitted, the peer's a draft), and one
+whose report is empty. The coordinator, the host officer,
 the team leader and a peer, and a logged-out visitor, then open each page they reach from
 the interface, in French at 390 px and in English at 1280 px (each page is also measured at
 the other width), its confirmations opened. What each visit saw is kept; the tests below
@@ -29,7 +30,7 @@ from babel.messages.pofile import read_po
 from browser_support import shot
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import Session, select
-from support import rights_of
+from support import rights_of, write_review
 
 from benchmark.scales import CycleRole, Phase, ReportStatus, SelfRating, SetStatus
 
@@ -88,7 +89,8 @@ class Crawl:
 
 def _make_cycles(session: Session) -> dict[str, int]:
     """The demo cycle ("draft"), one in preparatory review with its report submitted
-    ("submitted", the demo's report again) and one with an empty report ("empty")."""
+    ("submitted", the demo's report again, and the team leader's review) and one with an
+    empty report ("empty")."""
     load_demo(session, DEMO)
     demo = session.exec(select(Cycle).where(Cycle.title.startswith("Velmar 2027"))).one()
     coordinator = session.exec(select(User).where(User.email == ROLES["coordinator"])).one()
@@ -111,6 +113,9 @@ def _make_cycles(session: Session) -> dict[str, int]:
             report_service.submit(session, rights_of(session, officer, cycle), cycle)
             cycle_service.change_phase(session, rights, cycle, Phase.PREPARATORY_REVIEW)
             session.commit()
+            # the team leader has submitted a review (its read view); the peer's is a draft
+            leader = next(session.get(User, m.user_id) for m in members if m.role == CycleRole.TEAM_LEADER)
+            write_review(session, cycle, leader, submit=True)
     return {"draft": demo.id, **made}
 
 
@@ -127,8 +132,10 @@ def _pages(ids: dict[str, int], welcome: str) -> dict[str, list[tuple[str, int]]
             (f"{empty}/self-assessment/submit", 200), (f"{submitted}/self-assessment", 200),
             ("/admin/people", 403)],
         "team leader": common + [(submitted, 200), (f"{submitted}/self-assessment", 200),
-                                 (f"{draft}/self-assessment", 403)],
-        "peer": common + [(draft, 200), (submitted, 200), (f"{submitted}/self-assessment", 200)],
+                                 (f"{draft}/self-assessment", 403), (f"{submitted}/review", 200),
+                                 (f"{submitted}/review/submit", 200)],
+        "peer": common + [(draft, 200), (submitted, 200), (f"{submitted}/self-assessment", 200),
+                          (f"{submitted}/review", 200), (f"{submitted}/review/submit", 200)],
         "visitor": [("/login", 200), (welcome, 200), ("/welcome/not-a-valid-link", 404)],
     }
 
@@ -246,7 +253,7 @@ def crawl(browser: Browser, site: Site, base_url) -> Crawl:
 
 def test_every_page_was_reached_in_both_languages(crawl: Crawl):
     """The crawl saw what the checks below need: real pages, in the language asked for."""
-    assert len(crawl.visits) == 2 * 38
+    assert len(crawl.visits) == 2 * 42
     assert all(v.h1 for v in crawl.visits), [(v.role, v.path) for v in crawl.visits if not v.h1]
     by_page = {(v.role, v.path, v.lang): v for v in crawl.visits}
     french = gettext_for("fr")
@@ -356,7 +363,7 @@ def test_the_accessibility_check_sees_a_field_without_label(page: Page):
 
 def test_axe_finds_no_serious_or_critical_violation(crawl: Crawl):
     checked = [v for v in crawl.visits if v.lang == "fr"]
-    assert len(checked) == 38 and all(v.rules_passed > 20 for v in checked)
+    assert len(checked) == 42 and all(v.rules_passed > 20 for v in checked)
     report = []
     for v in crawl.visits:
         serious = [x for x in v.violations if x["impact"] in SERIOUS or x["id"] in ALSO_KEPT]
