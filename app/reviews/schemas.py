@@ -64,6 +64,10 @@ class ReviewPublic(BaseModel):
     completed: int
     total: int
     entries: list[ReviewEntryPublic]
+    #: The last reopening (growth of the contract): when, by whom (a name), and why.
+    reopened_at: datetime | None = None
+    reopened_by: str | None = None
+    reopen_reason: str | None = None
 
 
 class ReviewReopen(Input):
@@ -82,6 +86,8 @@ class ReviewerProgress(BaseModel):
     submitted_at: datetime | None
     last_activity: datetime | None
     late: bool
+    #: Reopened and not submitted again since.
+    reopened: bool = False
 
 
 class TeamProgress(BaseModel):

@@ -83,7 +83,8 @@ class Review:
         return ReviewPublic.model_construct(
             reviewer_id=id_of(self.reviewer), reviewer_name=self.reviewer.full_name, status=self.status.value,
             submitted=self.submitted, submitted_at=self.submitted_at, completed=self.judged, total=len(entries),
-            entries=entries)
+            entries=entries, reopened_at=self.reopened_at, reopened_by=self.reopened_by,
+            reopen_reason=self.reopen_reason)
 
 
 def is_judged(entry: ReviewEntry | None) -> bool:
@@ -249,7 +250,7 @@ def submit(session: Session, rights: CycleRights, cycle: Cycle) -> Review:
     review, rights = writable_review(session, rights, cycle, exclusive=True)
     missing = review.missing()
     if missing:
-        raise Conflict(N_("%(n)s indicators have no performance yet."), n=len(missing), extra={"missing": missing})
+        raise Conflict(N_("Indicators without a performance yet: %(n)s."), n=len(missing), extra={"missing": missing})
     _set_status(session, rights.user, cycle, id_of(rights.user), SUBMITTED)
     review.status, review.submitted_at = SUBMITTED, utcnow()
     return review
@@ -352,7 +353,8 @@ def team_progress(session: Session, rights: CycleRights, cycle: Cycle, today: da
         out.append(ReviewerProgress(
             reviewer_id=id_of(user), reviewer_name=user.full_name, role=role.value, judged=judged, total=total,
             submitted=submitted, submitted_at=header.submitted_at if submitted and header else None,
-            last_activity=last, late=not submitted and due is not None and today > due))
+            last_activity=last, late=not submitted and due is not None and today > due,
+            reopened=not submitted and header is not None and header.reopened_at is not None))
     return TeamProgress(deadline=due.isoformat() if due else None, reviewers=out)
 
 
@@ -408,7 +410,9 @@ def team_consolidation(session: Session, rights: CycleRights, cycle: Cycle) -> T
             return kept
     reviews = load_reviews(session, cycle, reviewers, only_submitted=True, read_only=True)
     done = {id_of(r.reviewer) for r in reviews}
-    ratings = host_self_ratings(session, cycle)
+    # The host's position is its submitted report: a draft (before submission, or reopened
+    # after) is its officer's work in progress, shown to no reviewer, nor compared here.
+    ratings = host_self_ratings(session, cycle) if rights.report_submitted else {}
     iset = get_set(session, cycle.indicator_set_version)
     result = consolidate(iset.indicators, [
         ReviewInput(reviewer_id=id_of(r.reviewer), reviewer_name=r.reviewer.full_name, entries={

@@ -56,10 +56,14 @@ def consolidation_context(team: service.TeamConsolidation, iset: IndicatorSet, c
     consolidation = team.consolidation
     names = {id_of(r.reviewer): r.reviewer.full_name for r in team.reviews}
     initials = _initials(names)
+    # First where the reviewers disagree or need more information (the contract's "flagged"),
+    # then where they agree with each other but not with the host city's self-rating.
+    attention = [i for i in consolidation.attention_first() if i.flagged] + [
+        i for i in consolidation.indicators if not i.flagged and i.host_vs_peers in ("higher", "lower")]
     return {
         "city": city, "team": team, "c": consolidation, "indicators": iset.by_code(), "pillars": iset.pillars,
-        "attention": [i for i in consolidation.attention_first() if i.flagged],
-        "settled": [i for i in consolidation.indicators if not i.flagged],
+        "attention": attention,
+        "settled": [i for i in consolidation.indicators if i not in attention],
         "entries": {id_of(r.reviewer): r.entries for r in team.reviews},
         "keys": PERFORMANCE_KEYS, "signs": PERFORMANCE_SIGNS, "count_bar": _count_bar, "initials": initials,
         "legend_names": ", ".join(f"{initials[i]} {n}" for i, n in names.items()),

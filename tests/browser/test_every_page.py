@@ -45,6 +45,7 @@ from app.people.schemas import UserCreate
 from app.people.tables import City, User
 from app.self_assessment import service as report_service
 from app.self_assessment.schemas import EntryWrite
+from app.reviews.tables import ReviewEntry
 from app.self_assessment.tables import SelfAssessmentEntry
 from app.settings import get_settings
 
@@ -55,6 +56,7 @@ ROLES = {  # the demo's accounts
     "host officer": "officer@velmar.example",
     "team leader": "leader@nordhaven.example",
     "peer": "peer@castelverde.example",
+    "aldergem team leader": "mette.sorensen@nordhaven.example",  # the demo's preparatory review
 }
 SERIOUS = ("serious", "critical")
 #: Rules of lesser impact that these pages keep to as well: headings in order, content in
@@ -63,7 +65,8 @@ ALSO_KEPT = {"heading-order", "region", "landmark-one-main", "page-has-heading-o
              "empty-table-header", "landmark-unique", "landmark-no-duplicate-banner"}
 #: The initial report repeats one card per indicator: axe-core checks the first pillar's
 #: (24 cards, every kind of field), not the 49 alike after it, which would triple its time.
-AXE_CONTEXT = {"exclude": [["section.pillar ~ section.pillar article.entry"]]}
+AXE_CONTEXT = {"exclude": [["section.pillar ~ section.pillar article.entry"],
+                           ["article.consolidated ~ article.consolidated"]]}
 
 
 @dataclass
@@ -116,26 +119,31 @@ def _make_cycles(session: Session) -> dict[str, int]:
             # the team leader has submitted a review (its read view); the peer's is a draft
             leader = next(session.get(User, m.user_id) for m in members if m.role == CycleRole.TEAM_LEADER)
             write_review(session, cycle, leader, submit=True)
-    return {"draft": demo.id, **made}
+    aldergem = session.exec(select(Cycle).where(Cycle.title.startswith("Aldergem"))).one()
+    return {"draft": demo.id, **made, "aldergem": aldergem.id}
 
 
 def _pages(ids: dict[str, int], welcome: str) -> dict[str, list[tuple[str, int]]]:
     """(path, expected status) of what each role opens."""
-    draft, submitted, empty = (f"/cycles/{ids[k]}" for k in ("draft", "submitted", "empty"))
+    draft, submitted, empty, aldergem = (f"/cycles/{ids[k]}" for k in ("draft", "submitted", "empty", "aldergem"))
     common = [("/", 200), ("/benchmark", 200), ("/benchmark/IE/IMP", 200), ("/no-such-page", 404)]
     return {
         "coordinator": common + [
             (draft, 200), (submitted, 200), (f"{draft}/self-assessment", 200), (f"{submitted}/self-assessment", 200),
-            ("/admin/cycles/new", 200), ("/admin/cities", 200), ("/admin/people", 200)],
+            ("/admin/cycles/new", 200), ("/admin/cities", 200), ("/admin/people", 200),
+            (f"{aldergem}/consolidation", 200)],
         "host officer": common + [
             (draft, 200), (f"{draft}/self-assessment", 200), (f"{draft}/self-assessment/submit", 200),
             (f"{empty}/self-assessment/submit", 200), (f"{submitted}/self-assessment", 200),
             ("/admin/people", 403)],
         "team leader": common + [(submitted, 200), (f"{submitted}/self-assessment", 200),
                                  (f"{draft}/self-assessment", 403), (f"{submitted}/review", 200),
-                                 (f"{submitted}/review/submit", 200)],
+                                 (f"{submitted}/review/submit", 200), (f"{submitted}/consolidation", 200)],
         "peer": common + [(draft, 200), (submitted, 200), (f"{submitted}/self-assessment", 200),
-                          (f"{submitted}/review", 200), (f"{submitted}/review/submit", 200)],
+                          (f"{submitted}/review", 200), (f"{submitted}/review/submit", 200),
+                          (f"{submitted}/consolidation", 403)],  # blind until their own is submitted
+        "aldergem team leader": common[:1] + [(aldergem, 200), (f"{aldergem}/consolidation", 200),
+                                                (f"{aldergem}/review", 200)],
         "visitor": [("/login", 200), (welcome, 200), ("/welcome/not-a-valid-link", 404)],
     }
 
@@ -153,6 +161,10 @@ def _typed_texts(session: Session) -> list[str]:
         texts.update(entry.description.splitlines())
         for item in entry.evidence + entry.responsible:
             texts.update(str(v) for v in item.values())
+    for review in session.exec(select(ReviewEntry)):
+        texts.update((review.known, review.unknown, review.suspected, *review.questions))
+        for person in review.people_to_meet:
+            texts.update(str(v) for v in person.values())
     return sorted((n for t in texts if (n := _normal(t))), key=len, reverse=True)
 
 
@@ -253,7 +265,7 @@ def crawl(browser: Browser, site: Site, base_url) -> Crawl:
 
 def test_every_page_was_reached_in_both_languages(crawl: Crawl):
     """The crawl saw what the checks below need: real pages, in the language asked for."""
-    assert len(crawl.visits) == 2 * 42
+    assert len(crawl.visits) == 2 * 49
     assert all(v.h1 for v in crawl.visits), [(v.role, v.path) for v in crawl.visits if not v.h1]
     by_page = {(v.role, v.path, v.lang): v for v in crawl.visits}
     french = gettext_for("fr")
@@ -280,7 +292,7 @@ def test_no_page_scrolls_sideways_at_390_or_1280_px(crawl: Crawl):
 # --- one language per page ----------------------------------------------------------
 
 #: Words that are the same in both languages, or too short or common to tell them apart.
-BOTH_LANGUAGES = {"Coordination", "Pair", "Rapport"}
+BOTH_LANGUAGES = {"Coordination", "Pair", "Rapport", "parties"}  # "parties": "N parties" (parts) in French
 #: Values of the contract that a page must show through their label, never as such.
 CODES = sorted({v.value for enum in (CycleRole, Phase, ReportStatus, SelfRating, SetStatus) for v in enum
                 if len(v.value) > 3})

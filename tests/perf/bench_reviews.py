@@ -1,4 +1,5 @@
-"""Benchmark: the team's consolidation of 73 indicators × 8 reviewers, page and API.
+"""Benchmark: the team's consolidation of 73 indicators × 8 reviewers, page and API; a
+reviewer's own page.
 
 Not a test (the name does not start with ``test_``): a measurement, printed as a table,
 each real request's time as a ratio of a baseline measured in the same run, interleaved.
@@ -29,6 +30,12 @@ people named alike across reviewers so that they merge).
     consolidation (the encoding the API does once per consolidation, here every time),
     through its own ``TestClient``: the same HTTP costs on both sides, as bench_api.py does.
 
+3. A reviewer's own page, as the officer's page is measured (bench_self_assessment.py)
+    *real*: ``GET /cycles/{id}/review`` as a ninth reviewer whose draft review has all 73
+    indicators written (the host's report beside it).
+    *baseline*: ``reviews/review.html`` rendered from memory with the context
+    ``reviews.pages._page`` gives it (its review and the host's report loaded beforehand).
+
 Statements: the SQL statements of one page request and one API request (they must not
 grow with the reviewers: ``tests/app/reviews/test_statements.py`` checks it).
 Goal (issue 9): each real request within 2× its baseline. Informative: exit status 0.
@@ -58,7 +65,7 @@ PEOPLE = ["Hélène Marchetti", "helene marchetti", "Youssef Benali", "Anna Kowa
 
 
 def prepare(url: str):
-    """(engine, cycle, team leader, web session, API token)."""
+    """(engine, cycle, team leader, web session, API token, a drafting reviewer, their web session)."""
     from sqlmodel import Session
 
     import app.tables  # noqa: F401  (every table registered)
@@ -105,11 +112,19 @@ def prepare(url: str):
                 questions=["Who sets the committee's agenda?", f"What did {user.full_name} read about it?"],
                 people_to_meet=[{"name": rng.choice(PEOPLE), "role": "Deputy mayor"},
                                 {"name": rng.choice(PEOPLE), "organisation": "City", "interpreter": True}])
+        drafter = make_user(s, "draft@nordhaven.example", "Dora Draft", other)
+        cycles_service.add_member(s, rights_of(s, coordinator, cycle), cycle,
+                                  MemberCreate(user_id=drafter.id, role="peer"))
+        s.commit()
+        write_review(s, cycle, drafter, hypothesis={"known": "A committee exists.", "unknown": "Its weight.",
+                                                    "suspected": "Little."},
+                     questions=["Who chairs it?"], people_to_meet=[{"name": "Hélène Marchetti"}])
         leader = team[0]
         web = issue_token(s, leader, WEB, timedelta(hours=3))
+        drafter_web = issue_token(s, drafter, WEB, timedelta(hours=3))
         api = issue_token(s, leader, API, timedelta(hours=3))
         s.commit()
-    return engine, cycle, leader, web, api
+    return engine, cycle, leader, web, api, drafter, drafter_web
 
 
 class Baselines:
@@ -150,6 +165,52 @@ class Baselines:
                           default=lambda value: value.isoformat()).encode()
 
 
+class OwnPage:
+    """``reviews/review.html`` rendered from memory with the context the page gives it."""
+
+    def __init__(self, engine, cycle, reviewer) -> None:
+        from sqlmodel import Session
+
+        from app.cycles.deps import load_cycle_access
+        from app.reviews import service
+        from app.self_assessment import service as report_service
+
+        with Session(engine, expire_on_commit=False) as session:
+            rights = load_cycle_access(session, reviewer, cycle.id).rights
+            self.review = service.own_review(session, rights, cycle)
+            self.report = report_service.readable_report(session, rights, cycle)
+            self.deadline = service.review_deadline(session, cycle)
+        self.rights = rights.seeing_review(self.review.status)
+        self.engine, self.cycle, self.reviewer = engine, cycle, reviewer
+        self.path = f"/cycles/{cycle.id}/review"
+        self.request = SimpleNamespace(state=SimpleNamespace(user=reviewer, lang="en"),
+                                       url=SimpleNamespace(path=self.path, query=""), cookies={})
+        self.csrf = ""
+
+    def csrf_for(self, csrf_cookie: str, session_cookie: str) -> str:
+        from app.auth.security import csrf_token_for
+        from app.secret_key import stored_secret_key
+
+        return csrf_token_for(stored_secret_key(self.engine)[0], csrf_cookie, session_cookie)
+
+    def __call__(self) -> str:
+        from benchmark.scales import Performance, Phase
+
+        from app.i18n import LANGUAGES, gettext_for
+        from app.reviews.pages import sections
+        from app.self_assessment.pages import is_document, link_host
+        from app.web import env
+
+        review = self.review
+        return env.get_template("reviews/review.html").render(
+            request=self.request, _=gettext_for("en"), lang="en", languages=LANGUAGES, colon=": ",
+            user=self.reviewer, csrf_token=self.csrf, path=self.path, query="", flash=None, cycle=self.cycle,
+            review=review, sections=sections(review, self.report), missing=review.missing(),
+            performances=[p.value for p in Performance], rights=self.rights, editing=True,
+            deadline=self.deadline, phase_open=self.rights.phase == Phase.PREPARATORY_REVIEW,
+            is_document=is_document, link_host=link_host, error_code=None, only_unjudged=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -163,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.main import create_app
 
     with tempfile.TemporaryDirectory() as tmp:
-        engine, cycle, leader, web, api = prepare(f"sqlite:///{tmp}/bench.db")
+        engine, cycle, leader, web, api, drafter, drafter_web = prepare(f"sqlite:///{tmp}/bench.db")
         with TestClient(create_app(engine=engine)) as client:
             client.cookies.set("inti_session", web)
             page_path, api_path = f"/cycles/{cycle.id}/consolidation", f"/api/v1/cycles/{cycle.id}/consolidation"
@@ -186,10 +247,20 @@ def main(argv: list[str] | None = None) -> int:
 
             bare_client = TestClient(bare)
             assert bare_client.get("/consolidation").json()["alpha"] == real_api.json()["alpha"]
+            own = OwnPage(engine, cycle, drafter)
+            drafter_client = TestClient(create_app(engine=engine))
+            drafter_client.__enter__()
+            drafter_client.cookies.set("inti_session", drafter_web)
+            own_path = f"/cycles/{cycle.id}/review"
+            first_own = drafter_client.get(own_path, headers=html)
+            assert first_own.status_code == 200 and first_own.text.count('name="performance"') >= 73
+            own.csrf = own.csrf_for(drafter_client.cookies.get("inti_csrf") or "", drafter_web)
+            assert own().count('name="performance"') == first_own.text.count('name="performance"')
             cases = {
                 "consolidation page, 73 × 8": (lambda: client.get(page_path, headers=html), base.page),
                 "consolidation API, 73 × 8": (lambda: client.get(api_path, headers=bearer),
                                               lambda: bare_client.get("/consolidation")),
+                "a reviewer's own page, 73 written": (lambda: drafter_client.get(own_path, headers=html), own),
             }
             times: dict[str, tuple[list[int], list[int]]] = {k: ([], []) for k in cases}
             for round_ in range(args.rounds):

@@ -209,7 +209,7 @@ def test_submit_lists_what_is_missing_then_the_review_is_read_only(client, team,
     assert "Yes, submit" not in html
     csrf = csrf_of(client, url(team))
     refused = client.post(url(team, "/submit"), data={"csrf_token": csrf}, headers=HTML)
-    assert refused.status_code == 409 and "2 indicators have no performance yet." in refused.text
+    assert refused.status_code == 409 and "Indicators without a performance yet: 2." in refused.text
     assert f'href="{url(team)}#{codes[-1]}"' in refused.text
     write_review(session, team.cycle, peer, {codes[-2]: "above", codes[-1]: "more_info"},
                  questions=["Who chairs it?"], people_to_meet=[{"name": "Ana", "interpreter": True}])

@@ -93,3 +93,43 @@ def test_my_cycles_leads_the_team_leader_to_the_consolidation(client, session, t
     assert f'href="/cycles/{team.cycle.id}/consolidation"' in html
     assert "Open the team&#39;s consolidation — 1 of 3 reviews submitted" in html
     assert "/consolidation" not in page(client, session, team, "host_officer", "/").text
+
+
+def test_every_judgement_has_its_colour_and_the_stylesheet_no_conflict_marker():
+    """The grid's cells are coloured by class: a judgement without its rule is a blank cell
+    (as "more information needed" once was, after a merge left a marker in the file)."""
+    import re
+    from pathlib import Path
+
+    from app.labels import PERFORMANCE_COLOURS
+
+    css = (Path(__file__).resolve().parents[3] / "app" / "static" / "style.css").read_text()
+    assert not re.search(r"^(<<<<<<<|=======|>>>>>>>)", css, re.M)
+    for key in PERFORMANCE_COLOURS:
+        assert re.search(rf"\.r-{key} \{{ background:var\(--r-{key}\); \}}", css), key
+
+
+def test_the_host_city_s_draft_self_ratings_are_not_in_the_consolidation(client, session, world):
+    """Before the initial report is submitted the team leader sees the consolidation (empty)
+    but never the host's draft self-ratings, in the API, on the page or in the workbook."""
+    from support import fill_report
+
+    fill_report(session, world.cycle)  # a draft: every indicator rated "at", not submitted
+    data = client.get(f"/api/v1/cycles/{world.cycle.id}/consolidation", headers=world.auth("team_leader")).json()
+    assert {i["self_rating"] for i in data["indicators"]} == {None}
+    html = page(client, session, world, "team_leader", f"/cycles/{world.cycle.id}/consolidation").text
+    assert "r-at" not in html
+
+
+def test_the_team_panel_says_which_review_was_reopened(client, session, team):
+    from app.reviews import service
+
+    write_review(session, team.cycle, team.people["peer"], submit=True)
+    service.reopen(session, rights_of(session, team.people["team_leader"], team.cycle), team.cycle,
+                   team.people["peer"].id, "Look again at IE.")
+    session.commit()
+    html = page(client, session, team, "team_leader", f"/cycles/{team.cycle.id}").text
+    row = html.split("<td>Giulia Peer")[1].split("</tr>")[0]
+    assert "Reopened" in row
+    mine = client.get(f"/api/v1/cycles/{team.cycle.id}/reviews/me", headers=team.auth("peer")).json()
+    assert mine["reopen_reason"] == "Look again at IE." and mine["reopened_by"] == "Lars Leader"
