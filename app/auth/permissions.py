@@ -230,6 +230,10 @@ class CycleRights:
         if self.role == CycleRole.PEER:
             if self.review_submitted or self.phase.order > Phase.PREPARATORY_REVIEW.order:
                 return True
+            if self.phase == Phase.SELF_ASSESSMENT:
+                return Refusal(403, N_("The peers' reviews begin with the preparatory review, once the host city has "
+                                       "submitted its initial report; you will see the others' once you have "
+                                       "submitted your own."))
             return Refusal(403, N_("You will see the other peers' reviews once you have submitted your own."))
         if self.role == CycleRole.HOST_OFFICER and self.phase == Phase.PUBLISHED:
             return True

@@ -49,7 +49,7 @@ from app.office import xlsx
 from app.office.problems import Problems, refuse
 
 META_SHEET = "_meta"
-HEADER_KEYS = ("format", "cycle_id", "indicator_set_version", "exported_at")
+HEADER_KEYS = ("format", "cycle_id", "indicator_set_version", "exported_at", "owner_id")
 FIRST_ENTRY_ROW = len(HEADER_KEYS) + 2  # after the header and a blank row
 MAX_ROWS = 200
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
@@ -74,12 +74,16 @@ def digest(content: tuple) -> str:
 
 
 def write_meta(ws: Worksheet, fmt: MetaFormat, cycle_id: int, iset_version: str,
-               rows: Iterable[tuple[str, int, tuple]]) -> None:
+               rows: Iterable[tuple[str, int, tuple]], owner_id: int | None = None) -> None:
     """The hidden sheet of a workbook exported now, with ``rows``: each indicator's code,
-    its entry's version (0: never written) and its content as exported."""
+    its entry's version (0: never written) and its content as exported. ``owner_id``: whose
+    work it is, when it is one person's (a reviewer's own review)."""
     lines: list[tuple[str, ...]] = [
         ("format", fmt.current), ("cycle_id", str(cycle_id)), ("indicator_set_version", iset_version),
-        ("exported_at", datetime.now(UTC).isoformat(timespec="seconds")), ("", "")]
+        ("exported_at", datetime.now(UTC).isoformat(timespec="seconds"))]
+    if owner_id is not None:
+        lines.append(("owner_id", str(owner_id)))
+    lines.append(("", ""))
     lines += [(code, str(version), digest(content)) for code, version, content in rows]
     for n, line in enumerate(lines, start=1):
         for col, value in enumerate(line, start=1):
@@ -96,9 +100,11 @@ class Exported:
     digests: dict[str, str] | None
 
 
-def read_meta(ws: Any, fmt: MetaFormat, cycle_id: int, iset_version: str, codes: Sequence[str]) -> Exported:
-    """The hidden sheet, checked against the cycle and its indicator ``codes``; 422 naming
-    the sheet and cell of what is wrong."""
+def read_meta(ws: Any, fmt: MetaFormat, cycle_id: int, iset_version: str, codes: Sequence[str],
+              owner_id: int | None = None) -> Exported:
+    """The hidden sheet, checked against the cycle, its indicator ``codes`` and, when the
+    workbook is one person's, ``owner_id`` (a workbook written before owners were noted has
+    none and is read); 422 naming the sheet and cell of what is wrong."""
     header: dict[str, tuple[str, str]] = {}
     rows: list[tuple[int, str, str, str]] = []
     for n, row in xlsx.read_rows(ws, META_SHEET, Problems(), max_row=MAX_ROWS, max_col=3, values_only=True):
@@ -108,6 +114,10 @@ def read_meta(ws: Any, fmt: MetaFormat, cycle_id: int, iset_version: str, codes:
         elif code:
             rows.append((n, code, version, snapshot))
     _check_header(header, fmt, cycle_id, iset_version)
+    owner = header.get("owner_id")
+    if owner_id is not None and owner is not None and owner[0] != str(owner_id):
+        refuse(META_SHEET, owner[1], N_("This workbook is another reviewer's review: download your own from your "
+                                         "review's page, and import that one."))
     if fmt.legacy is not None and header["format"][0] == fmt.legacy:
         # As the legacy format was read: versions of known codes, whatever else the sheet holds.
         return Exported({code: int(version) for _n, code, version, _s in rows

@@ -207,7 +207,7 @@ class Layout:
 
 
 def read_workbook(data: bytes, layout: Layout, cycle_id: int, iset: IndicatorSet,
-                  entry: Callable[[TableRow, Problems], W | None]) -> meta.WorkbookRows[W]:
+                  entry: Callable[[TableRow, Problems], W | None], owner_id: int | None = None) -> meta.WorkbookRows[W]:
     """Every row of an uploaded workbook, checked: the file (:func:`app.office.xlsx.open_workbook`),
     its ``_meta`` (:func:`app.office.meta.read_meta`), then each data row, made an entry by
     ``entry(row, problems)`` (None after noting its problems); or 422 listing every problem."""
@@ -215,7 +215,7 @@ def read_workbook(data: bytes, layout: Layout, cycle_id: int, iset: IndicatorSet
         meta_ws = required_sheet(wb, meta.META_SHEET, layout.sheet_missing)
         data_ws = required_sheet(wb, layout.data_sheet, layout.sheet_missing)
         codes = [i.code for i in iset.indicators]
-        exported = meta.read_meta(meta_ws, layout.fmt, cycle_id, iset.version, codes)
+        exported = meta.read_meta(meta_ws, layout.fmt, cycle_id, iset.version, codes, owner_id)
         problems = Problems()
         cells: dict[str, str] = {}
         entries = {}

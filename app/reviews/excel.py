@@ -109,7 +109,7 @@ def export_workbook(session: Session, rights: CycleRights, cycle: Cycle, lang: s
     table.write_table(ws, COLUMNS, rows, _, {"performance": performance})
     online = [(ind.code, _online(review, ind.code)) for ind in review.iset.indicators]
     meta.write_meta(wb.create_sheet(META_SHEET), META_FORMAT, id_of(cycle), review.iset.version,
-                    [(code, now.version, now.content) for code, now in online])
+                    [(code, now.version, now.content) for code, now in online], owner_id=id_of(review.reviewer))
     wb.active = 1
     out = BytesIO()
     wb.save(out)
@@ -143,7 +143,8 @@ LAYOUT = table.Layout(META_FORMAT, DATA_SHEET, COLUMNS, MAX_ROWS, N_(
 def read_workbook(data: bytes, cycle: Cycle, review: service.Review) -> WorkbookRows[ReviewEntryWrite]:
     """Every row of the workbook, checked; or 422 listing every problem."""
     return table.read_workbook(data, LAYOUT, id_of(cycle), review.iset,
-                               lambda row, problems: RowReader(row.cells, problems).entry(row.texts))
+                               lambda row, problems: RowReader(row.cells, problems).entry(row.texts),
+                               owner_id=id_of(review.reviewer))
 
 
 PERFORMANCE_WORDS = table.words_of(labels.PERFORMANCES)

@@ -268,3 +268,8 @@ def test_the_consolidation_follows_a_reopened_and_resubmitted_review(client, tea
     assert client.post(f"/api/v1/cycles/{team.cycle.id}/reviews/me/submit",
                        headers=team.auth("second")).status_code == 200
     assert gg_amb_1() == ({"below": 0, "at": 1, "above": 1, "more_info": 0}, 2)
+
+
+def test_before_the_preparatory_review_a_peer_is_told_when_reviews_begin(client, world):
+    r = client.get(f"/api/v1/cycles/{world.cycle.id}/consolidation", headers=world.auth("peer"))
+    assert r.status_code == 403 and "once the host city has submitted its initial report" in r.json()["detail"]

@@ -500,3 +500,14 @@ def test_the_consolidation_workbook_before_any_review_is_submitted(client, team)
     assert ws["E1"].value == "Self-rating of the host city" and ws["F1"].value == "How many: below the benchmark"
     assert wb["Agreement"]["B3"].value == "—" and wb["People to meet"].max_row == 1
     assert "Not submitted yet, so not shown here: Lars Leader, Giulia Peer." in [c.value for c in wb["Agreement"]["A"]]
+
+
+def test_a_workbook_is_its_reviewers_own(client, team):
+    """The team leader's workbook imported by a peer is refused, naming the cell: each writes
+    their own review (it would otherwise copy the leader's edited rows into the peer's)."""
+    put(client, team, "GG-AMB-1", role="team_leader", performance="above", questions=["The leader's own."])
+    theirs = edited(export(client, team, role="team_leader"), cells(GG_AMB_2={PERFORMANCE: "below the benchmark"}))
+    problems = refused(send(client, team, theirs, role="peer"))
+    assert len(problems) == 1 and problems[0][0] == "_meta" and "another reviewer's review" in problems[0][2]
+    assert mine(client, team)["GG-AMB-2"]["performance"] is None
+    assert_imported(send(client, team, theirs, role="team_leader"))  # its owner imports it
