@@ -187,7 +187,14 @@ def field_message(err: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         return N_("Text may not contain control characters."), {}
     if kind == "direction_characters":
         return N_("Text may not contain invisible characters that change its direction."), {}
-    return err["msg"], {}
+    if kind == "string_type":
+        return N_("Text is expected here."), {}
+    if kind in ("list_type", "tuple_type", "set_type"):
+        return N_("A list is expected here."), {}
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return N_("An object with named fields is expected here."), {}
+    # Anything else pydantic may say, in the user's language rather than in its English.
+    return N_("This value is not valid here."), {}
 
 
 def field_errors(errors: Sequence[Mapping[str, Any]], drop_body: bool = True) -> list[dict[str, Any]]:

@@ -273,3 +273,15 @@ def test_the_consolidation_follows_a_reopened_and_resubmitted_review(client, tea
 def test_before_the_preparatory_review_a_peer_is_told_when_reviews_begin(client, world):
     r = client.get(f"/api/v1/cycles/{world.cycle.id}/consolidation", headers=world.auth("peer"))
     assert r.status_code == 403 and "once the host city has submitted its initial report" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("body, where, french", [
+    ({"performance": "at", "questions": "one question"}, ["questions"], "Une liste est attendue ici."),
+    ({"performance": "at", "hypothesis": "known"}, ["hypothesis"], "Un objet aux champs nommés est attendu ici."),
+    ({"performance": "at", "questions": [5]}, ["questions", 0], "Un texte est attendu ici."),
+])
+def test_a_wrong_type_is_named_in_the_users_language(client, team, session, body, where, french):
+    r = client.put(url(team, "reviews/me/GG-AMB-1"), json=body, headers={**team.auth("peer"), "Accept-Language": "fr"})
+    assert r.status_code == 422
+    assert any(e["loc"] == where and e["msg"] == french for e in r.json()["errors"]), r.json()
+    assert session.exec(select(ReviewEntry)).first() is None
