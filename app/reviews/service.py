@@ -420,7 +420,13 @@ def team_consolidation(session: Session, rights: CycleRights, cycle: Cycle) -> T
                              questions=e.questions, people_to_meet=e.people_to_meet)
             for code, e in r.entries.items()})
         for r in reviews], ratings)
-    team = TeamConsolidation(result, reviews, [u for u, _ in reviewers if id_of(u) not in done])
+    # Kept across requests: the reviewers as copies of their rows, in no session, so that a
+    # later rollback of this request's session (which expires what it holds) cannot leave
+    # a kept consolidation with people it can no longer read.
+    copies = {id_of(u): User(**u.model_dump()) for u, _ in reviewers}
+    for review in reviews:
+        review.reviewer = copies[id_of(review.reviewer)]
+    team = TeamConsolidation(result, reviews, [copies[id_of(u)] for u, _ in reviewers if id_of(u) not in done])
     with _CONSOLIDATIONS_LOCK:
         _CONSOLIDATIONS[key] = team
         while len(_CONSOLIDATIONS) > _CONSOLIDATIONS_KEPT:

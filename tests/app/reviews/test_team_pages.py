@@ -133,3 +133,24 @@ def test_the_team_panel_says_which_review_was_reopened(client, session, team):
     assert "Reopened" in row
     mine = client.get(f"/api/v1/cycles/{team.cycle.id}/reviews/me", headers=team.auth("peer")).json()
     assert mine["reopen_reason"] == "Look again at IE." and mine["reopened_by"] == "Lars Leader"
+
+
+def test_a_kept_consolidation_outlives_the_session_that_made_it(engine, session, team):
+    """The consolidation is kept across requests: what it holds of the reviewers still reads
+    after the session that computed it was rolled back and closed."""
+    from sqlmodel import Session
+
+    from app.cycles.deps import load_cycle_access
+    from app.reviews import service
+
+    write_review(session, team.cycle, team.people["peer"], submit=True)
+    with Session(engine) as first:
+        team_first = service.team_consolidation(first, load_cycle_access(first, team.people["team_leader"],
+                                                                         team.cycle.id).rights, team.cycle)
+        first.rollback()
+    with Session(engine) as second:
+        again = service.team_consolidation(second, load_cycle_access(second, team.people["team_leader"],
+                                                                     team.cycle.id).rights, team.cycle)
+    assert again is team_first  # kept
+    assert [r.reviewer.full_name for r in again.reviews] == ["Giulia Peer"]
+    assert {u.full_name for u in again.pending} == {"Lars Leader", "Bruno Second"}
