@@ -274,7 +274,7 @@ def test_every_bad_cell_is_named_by_sheet_and_cell_and_nothing_changes(client, t
      "sheet Preparatory review is missing"),
     ("another cycle's", lambda d: edited(d, lambda wb: wb[META].__setitem__("B2", "999")), (META, "B2"),
      "review cycle 999"),
-    ("a digest changed", lambda d: edited(d, lambda wb: wb[META].__setitem__("C6", "z")), (META, "C6"),
+    ("a digest changed", lambda d: edited(d, lambda wb: wb[META].__setitem__("C7", "z")), (META, "C7"),
      "not the record of a row as exported"),
     ("corrupt", lambda d: d[: len(d) // 2], (None, None), "damaged"),
 ])
