@@ -60,10 +60,11 @@ def consolidation_context(team: service.TeamConsolidation, iset: IndicatorSet, c
     # then where they agree with each other but not with the host city's self-rating.
     attention = [i for i in consolidation.attention_first() if i.flagged] + [
         i for i in consolidation.indicators if not i.flagged and i.host_vs_peers in ("higher", "lower")]
+    discussed = {i.code for i in attention}
     return {
         "city": city, "team": team, "c": consolidation, "indicators": iset.by_code(), "pillars": iset.pillars,
         "attention": attention,
-        "settled": [i for i in consolidation.indicators if i not in attention],
+        "settled": [i for i in consolidation.indicators if i.code not in discussed],
         "entries": {id_of(r.reviewer): r.entries for r in team.reviews},
         "keys": PERFORMANCE_KEYS, "signs": PERFORMANCE_SIGNS, "count_bar": _count_bar, "initials": initials,
         "legend_names": ", ".join(f"{initials[i]} {n}" for i, n in names.items()),
