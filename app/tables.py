@@ -7,9 +7,11 @@ from app.people.tables import City, User
 from app.reviews.tables import PreparatoryReview, ReviewEntry
 from app.secret_key import ServiceSecret
 from app.self_assessment.tables import Document, SelfAssessment, SelfAssessmentEntry
+from app.visit.tables import FinalJudgement, HypothesisCheck, Interview, InterviewNote, VisitProgramme
 
 __all__ = [
     "AuditEntry", "AuthToken", "City", "Cycle", "CycleMember", "IndicatorRow",
     "IndicatorSetRow", "LoginAttempt", "PhaseDeadline", "User", "Document", "SelfAssessment",
     "SelfAssessmentEntry", "ServiceSecret", "PreparatoryReview", "ReviewEntry",
+    "VisitProgramme", "Interview", "InterviewNote", "HypothesisCheck", "FinalJudgement",
 ]

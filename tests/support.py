@@ -173,3 +173,38 @@ def submit_all_reviews(session: Session, cycle) -> None:
 
     for reviewer, _role in service.reviewers_of(session, cycle):
         write_review(session, cycle, reviewer, submit=True)
+
+
+def start_visit(session: Session, cycle) -> None:
+    """Every reviewer submits, and a coordinator moves the cycle on to the visit."""
+    from sqlmodel import select
+
+    from benchmark.scales import Phase
+
+    from app.cycles import service as cycles_service
+
+    start_preparatory_review(session, cycle)
+    submit_all_reviews(session, cycle)
+    coordinator = session.exec(select(User).where(User.is_coordinator)).first()
+    cycles_service.change_phase(session, rights_of(session, coordinator, cycle), cycle, Phase.VISIT)
+    session.commit()
+
+
+def add_interview(session: Session, cycle, peers: list[User], name: str = "Marie Dubois",
+                  starts_at=None, minutes: int = 60, codes: tuple[str, ...] = ("GG-AMB-1",),
+                  **fields):
+    """An interview of ``name`` by ``peers``, written straight into its table (the
+    programme's own services are tested on their own); ``starts_at`` defaults to
+    1 June 2027, 09:00 UTC."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.visit.tables import Interview
+
+    starts_at = starts_at or datetime(2027, 6, 1, 9, 0, tzinfo=UTC)
+    interview = Interview(cycle_id=cycle.id, interviewees=[{"name": name, "role": "Head of unit",
+                                                            "organisation": "City hall"}],
+                          peers=[p.id for p in peers], starts_at=starts_at,
+                          ends_at=starts_at + timedelta(minutes=minutes), indicator_codes=list(codes), **fields)
+    session.add(interview)
+    session.commit()
+    return interview

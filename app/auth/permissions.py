@@ -251,3 +251,64 @@ class CycleRights:
         if self.phase != Phase.PREPARATORY_REVIEW:
             return Refusal(409, N_("Preparatory reviews are written during the preparatory review phase only."))
         return True
+
+    # --- the visit ----------------------------------------------------------------------
+
+    @property
+    def is_team(self) -> bool:
+        """The review team: its peers and its team leader."""
+        return self.is_reviewer
+
+    def read_programme(self) -> Answer:
+        """The visit programme: the team and coordinators as soon as it is drafted; the host
+        city's officer from the visit on (the city arranges the meetings)."""
+        if self.is_coordinator or self.is_team:
+            return True
+        if self.role == CycleRole.HOST_OFFICER and self.phase.order >= Phase.VISIT.order:
+            return True
+        return Refusal(403, N_("The visit programme is shared with the host city once the visit phase begins."))
+
+    def edit_programme(self) -> Answer:
+        """Generate and edit the programme: the team leader, from the preparatory review
+        (once every review is in: checked on the data) through the visit."""
+        if self.role != CycleRole.TEAM_LEADER:
+            return Refusal(403, N_("Only the team leader builds the visit programme."))
+        if self.phase not in (Phase.PREPARATORY_REVIEW, Phase.VISIT):
+            return Refusal(409, N_("The visit programme is built during the preparatory review and the visit."))
+        return True
+
+    def read_visit_notes(self) -> Answer:
+        """Interview notes, hypotheses' states and final judgements: the team and
+        coordinators; the host city's officer only once the final report is published."""
+        if self.is_coordinator or self.is_team:
+            return True
+        if self.role == CycleRole.HOST_OFFICER and self.phase == Phase.PUBLISHED:
+            return True
+        return Refusal(403, N_("The team's visit notes and judgements are for the review team until the final "
+                               "report is published."))
+
+    def write_notes(self, interview_peers: list[int]) -> Answer:
+        """Notes of an interview: the peers who hold it and the team leader, during the visit."""
+        if not (self.role == CycleRole.TEAM_LEADER or (self.is_team and self.user.id in interview_peers)):
+            return Refusal(403, N_("Only the interview's peers and the team leader write its notes."))
+        if self.phase != Phase.VISIT:
+            return Refusal(409, N_("Interview notes are written during the visit."))
+        return True
+
+    def check_hypothesis(self, reviewer_id: int) -> Answer:
+        """Mark a reviewer's hypothesis confirmed, refuted or open: that reviewer, or the
+        team leader, during the visit."""
+        if not (self.role == CycleRole.TEAM_LEADER or (self.is_team and self.user.id == reviewer_id)):
+            return Refusal(403, N_("Only the hypothesis' author and the team leader settle a hypothesis."))
+        if self.phase != Phase.VISIT:
+            return Refusal(409, N_("Hypotheses are tested during the visit."))
+        return True
+
+    def judge(self) -> Answer:
+        """The final judgement per indicator: the team leader, during the visit (and while
+        writing the report, until it is published)."""
+        if self.role != CycleRole.TEAM_LEADER:
+            return Refusal(403, N_("Only the team leader sets the final judgements."))
+        if self.phase not in (Phase.VISIT, Phase.REPORTING):
+            return Refusal(409, N_("Final judgements are set during the visit and the reporting."))
+        return True

@@ -20,6 +20,9 @@ class City(Versioned, SQLModel, table=True):
     #: update (the listener below), never written by hand.
     name_key: str = Field(default="", max_length=KEY_LENGTH)
     country: str = Field(max_length=100)
+    #: The IANA time zone of the city (the visit programme's local times); ``None``: the
+    #: usual zone of its country (``app.people.zones.city_zone``).
+    time_zone: str | None = Field(default=None, max_length=64)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
