@@ -33,6 +33,9 @@ class VisitProgramme(Versioned, SQLModel, table=True):
     travel_minutes: int = 0
     #: The IANA zone the programme's local times are in (the host city's, when generated).
     time_zone: str = Field(default="UTC", max_length=64)
+    #: Who the last generation could not fit, and why:
+    #: [{"name", "role", "organisation", "interpreter", "indicator_codes", "reason"}].
+    unscheduled: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     generated_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     generated_by: int | None = Field(default=None, foreign_key="user.id")
     version: int = 1

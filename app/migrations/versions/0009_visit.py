@@ -84,6 +84,7 @@ def upgrade() -> None:
     sa.Column('lunch_minutes', sa.Integer(), nullable=False),
     sa.Column('travel_minutes', sa.Integer(), nullable=False),
     sa.Column('time_zone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('unscheduled', sa.JSON(), nullable=False),
     sa.Column('generated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('generated_by', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
