@@ -5,7 +5,8 @@ Everything is made through the services, as the people would have made it throug
 pages (audit log included): the coordinator creates the cities and the cycles and
 builds the teams; the host officer writes the initial report (and submits it when the
 cycle is past its self-assessment); each reviewer writes a preparatory review and
-submits it. A cycle whose title (in either language) is already in the database is left
+submits it (but for a draft, left as its reviewer wrote it). A cycle whose title (in
+either language) is already in the database is left
 alone, so loading again adds nothing; existing cities (same name, ignoring case and
 accents) and people (same e-mail) are reused, never changed. The files are checked
 whole before anything is written (:mod:`app.demo.files`).
@@ -136,5 +137,6 @@ def _load_cycle(session: Session, item: DemoCycle, network: _Network, lang: str)
         review, reviewer_rights = reviews.writable_review(session, _rights(session, reviewer, cycle), cycle)
         reviews.apply_entries(session, reviewer, cycle, [
             (code, review.entries.get(code), entry) for code, entry in entries[lang].items()])
-        reviews.submit(session, reviewer_rights, cycle)
+        if email not in item.drafts:
+            reviews.submit(session, reviewer_rights, cycle)
     return cycle

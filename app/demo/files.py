@@ -2,11 +2,12 @@
 place, and checked against each other and the indicator set before anything is written.
 
 ``cycle.yaml`` holds the network: the password, the cities, the people and the cycles,
-each naming the files of its initial report and of its team's preparatory reviews
-(paths relative to ``cycle.yaml``). Every text a page shows is written in French and in
-English (``{fr: …, en: …}``); both are checked, and one of them is loaded. A problem is
-reported with its file, its line and its place (``entries[3].description.en``), every
-problem of every file at once, as the indicator set's are.
+each naming the files of its initial report, of its team's preparatory reviews and, for a
+cycle left in the visit, of its visit (paths relative to ``cycle.yaml``). Every text a
+page shows is written in French and in English (``{fr: …, en: …}``); both are checked,
+and one of them is loaded. A problem is reported with its file, its line and its place
+(``entries[3].description.en``), every problem of every file at once, as the indicator
+set's are.
 """
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Discriminator, StringConstraints, Tag, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, ValidationError
 
 from benchmark.indicators import LocalizedText, Problem, YamlLines, dotted
 from benchmark.scales import CycleRole, Performance, Phase, SelfRating
+from benchmark.text import folded
 
 from app.reviews.schemas import ReviewEntryWrite
 from app.self_assessment.schemas import EntryWrite
@@ -28,7 +30,7 @@ from app.self_assessment.schemas import EntryWrite
 LANGUAGES = ("fr", "en")
 LANGUAGE_NAMES = {"fr": "in French", "en": "in English"}
 #: The phases a demo cycle can be left in: its data is then what a user would have made.
-DEMO_PHASES = (Phase.SELF_ASSESSMENT, Phase.PREPARATORY_REVIEW)
+DEMO_PHASES = (Phase.SELF_ASSESSMENT, Phase.PREPARATORY_REVIEW, Phase.VISIT)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -86,8 +88,12 @@ class CycleDef(_Strict):
     deadlines: dict[Phase, date] = {}
     members: list[MemberDef]
     initial_report: str | None = None
-    #: The team's preparatory reviews, each written in full and submitted.
+    #: The team's preparatory reviews, each written in full and submitted (but for the
+    #: file's ``drafts``).
     reviews: str | None = None
+    #: The visit (a cycle left in the visit): the programme's frame, the interviews' notes,
+    #: the hypotheses settled and the final judgements so far.
+    visit: str | None = None
 
 
 class NetworkFile(_Strict):
@@ -160,10 +166,109 @@ class JudgementsDef(_Strict):
 class ReviewsFile(_Strict):
     #: key -> e-mail of the reviewer (a member of the cycle: a peer or its team leader).
     reviewers: dict[Key, Text]
+    #: Keys of the reviewers whose review is left as a draft: not submitted, and judged
+    #: only where the file gives their performance (or written where it gives their notes).
+    drafts: list[Key] = []
     indicators: list[JudgementsDef]
 
 
+# --- the visit ------------------------------------------------------------------------------
+
+Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+#: A person's name, or a function in both languages (as in the people to meet).
+Name = Annotated[Annotated[Text, Tag("text")] | Annotated[LocalizedText, Tag("mapping")], Discriminator(_shape)]
+
+
+class ProgrammeDef(_Strict):
+    """What the team leader gives the scheduler: the days, and the hours of each (local
+    times of the host city)."""
+
+    days: list[date] = Field(min_length=1)
+    day_start: Clock = "09:00"
+    day_end: Clock = "17:30"
+    lunch_start: Clock | None = "12:30"
+    lunch_minutes: int = Field(default=60, ge=0)
+    travel_minutes: int = Field(default=0, ge=0)
+
+
+class VisitNoteDef(_Strict):
+    indicators: list[Text] = Field(min_length=1)
+    text: LocalizedText
+
+
+class InterviewDef(_Strict):
+    """An interviewee, named as in the people to meet, and the notes of their interview."""
+
+    interviewee: Name
+    notes: list[VisitNoteDef] = Field(min_length=1)
+
+
+class HypothesisCheckDef(_Strict):
+    reviewer: Key
+    code: Text
+    state: Literal["open", "confirmed", "refuted"]
+    #: Interviewees of this file whose interview's notes on ``code`` settled it.
+    settled_by: list[Name] = []
+    comment: LocalizedText | None = None
+
+
+class FinalJudgementDef(_Strict):
+    code: Text
+    performance: Performance
+    rationale: LocalizedText
+
+
+class VisitFile(_Strict):
+    programme: ProgrammeDef
+    interviews: list[InterviewDef] = []
+    hypotheses: list[HypothesisCheckDef] = []
+    judgements: list[FinalJudgementDef] = []
+
+
 # --- what the loader gets -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VisitNote:
+    codes: list[str]
+    #: language -> the note's text.
+    text: dict[str, str]
+
+
+@dataclass(frozen=True)
+class VisitInterview:
+    #: language -> the interviewee's name as the file writes it.
+    name: dict[str, str]
+    notes: list[VisitNote]
+    #: The line of the interviewee in the visit file (for a problem found while loading).
+    line: int | None
+
+
+@dataclass(frozen=True)
+class VisitHypothesis:
+    reviewer: str  # e-mail
+    code: str
+    state: str
+    #: Indexes in :attr:`DemoVisit.interviews` of the interviews that settled it.
+    settled_by: list[int]
+    #: language -> the comment.
+    comment: dict[str, str]
+
+
+@dataclass(frozen=True)
+class VisitJudgement:
+    code: str
+    performance: Performance
+    #: language -> the rationale.
+    rationale: dict[str, str]
+
+
+@dataclass(frozen=True)
+class DemoVisit:
+    file: str
+    programme: ProgrammeDef
+    interviews: list[VisitInterview]
+    hypotheses: list[VisitHypothesis]
+    judgements: list[VisitJudgement]
 
 @dataclass(frozen=True)
 class DemoCycle:
@@ -172,6 +277,9 @@ class DemoCycle:
     report: dict[str, dict[str, EntryWrite]] = field(default_factory=dict)
     #: reviewer's e-mail -> language -> indicator code -> their entry.
     reviews: dict[str, dict[str, dict[str, ReviewEntryWrite]]] = field(default_factory=dict)
+    #: E-mails of the reviewers whose review is left as a draft.
+    drafts: frozenset[str] = frozenset()
+    visit: DemoVisit | None = None
 
 
 @dataclass(frozen=True)
@@ -191,22 +299,38 @@ def read_demo(path: Path, codes: Sequence[str]) -> DemoData:
     problems += lines.problems
     cycles = []
     for n, spec in enumerate(network.cycles):
-        cycle = DemoCycle(spec)
+        report: dict[str, dict[str, EntryWrite]] = {}
+        reviews: dict[str, dict[str, dict[str, ReviewEntryWrite]]] = {}
+        drafts: frozenset[str] = frozenset()
+        visit: DemoVisit | None = None
         report_file: ReportFile | None = None
+        reviews_file: ReviewsFile | None = None
         if spec.initial_report:
             report_path = path.parent / spec.initial_report
             report_file, report_lines = _read(report_path, ReportFile, problems)
             if report_file is not None:
-                cycle.report.update(_report_writes(report_file, report_lines, codes))
+                report = _report_writes(report_file, report_lines, codes)
                 problems += report_lines.problems
         if spec.reviews:
             reviews_file, review_lines = _read(path.parent / spec.reviews, ReviewsFile, problems)
             if reviews_file is not None:
                 _check_team(spec, reviews_file, review_lines, lines, n)
-                cycle.reviews.update(_review_writes(reviews_file, review_lines, codes,
-                                                    report_file.people if report_file else {}))
+                reviews = _review_writes(reviews_file, review_lines, codes,
+                                         report_file.people if report_file else {})
+                drafts = frozenset(reviews_file.reviewers[k] for k in reviews_file.drafts
+                                   if k in reviews_file.reviewers)
+                if drafts and spec.phase != Phase.PREPARATORY_REVIEW:
+                    review_lines.add(("drafts",), f"drafts: a review is left as a draft in the preparatory review only "
+                                                  f"(cycles[{n}] is left in {spec.phase.value})")
                 problems += review_lines.problems
-        cycles.append(cycle)
+        if spec.visit:
+            visit_path = path.parent / spec.visit
+            visit_file, visit_lines = _read(visit_path, VisitFile, problems)
+            if visit_file is not None and reviews_file is not None:
+                visit = _visit(visit_file, visit_lines, codes, reviews_file, reviews,
+                               str(path.parent / str(spec.reviews)))
+                problems += visit_lines.problems
+        cycles.append(DemoCycle(spec, report, reviews, drafts, visit))
     if problems:
         raise DemoDataError(problems)
     return DemoData(network, cycles)
@@ -289,9 +413,14 @@ def _check_network(network: NetworkFile, lines: YamlLines) -> None:
         if cycle.phase != Phase.SELF_ASSESSMENT and not cycle.initial_report:
             lines.add((*at, "phase"), f"cycles[{n}]: past the self-assessment, the cycle needs its initial_report "
                                       "(submitted to move on)")
-        if cycle.reviews and cycle.phase != Phase.PREPARATORY_REVIEW:
+        if cycle.reviews and cycle.phase not in (Phase.PREPARATORY_REVIEW, Phase.VISIT):
             lines.add((*at, "reviews"), f"cycles[{n}].reviews: preparatory reviews need the cycle in "
-                                        "preparatory_review")
+                                        "preparatory_review or visit")
+        if cycle.visit and cycle.phase != Phase.VISIT:
+            lines.add((*at, "visit"), f"cycles[{n}].visit: a visit needs the cycle in visit")
+        if cycle.phase == Phase.VISIT and not (cycle.reviews and cycle.visit):
+            lines.add((*at, "phase"), f"cycles[{n}]: in the visit, the cycle needs its reviews (the programme is "
+                                      "made from their people to meet) and its visit")
 
 
 def _check_team(spec: CycleDef, reviews: ReviewsFile, lines: YamlLines, network_lines: YamlLines, n: int) -> None:
@@ -346,8 +475,14 @@ def _report_writes(report: ReportFile, lines: YamlLines, codes: Sequence[str]) -
 
 def _review_writes(reviews: ReviewsFile, lines: YamlLines, codes: Sequence[str],
                    host_people: dict[str, PersonDef]) -> dict[str, dict[str, dict[str, ReviewEntryWrite]]]:
-    """Each reviewer's entries as their writes, in each language: every indicator judged."""
+    """Each reviewer's entries as their writes, in each language: every indicator judged
+    (a draft's reviewer: those the file gives their performance or notes on)."""
     _check_codes([j.code for j in reviews.indicators], codes, lines, "indicators")
+    for i, key in enumerate(reviews.drafts):
+        if key not in reviews.reviewers:
+            lines.add(("drafts", i), f"drafts[{i}]: no reviewer '{key}'")
+    for i, key in _duplicates(reviews.drafts):
+        lines.add(("drafts", i), f"drafts[{i}]: '{key}' comes twice")
     writes: dict[str, dict[str, dict[str, ReviewEntryWrite]]] = {
         email: {lang: {} for lang in LANGUAGES} for email in reviews.reviewers.values()}
     for i, item in enumerate(reviews.indicators):
@@ -359,15 +494,19 @@ def _review_writes(reviews: ReviewsFile, lines: YamlLines, codes: Sequence[str],
             lines.add((*at, "notes", key), f"{where}.notes: no reviewer '{key}'")
         for key, email in reviews.reviewers.items():
             if key not in item.performance:
-                lines.add((*at, "performance"), f"{where}.performance: none for '{key}' (every indicator is judged)")
-                continue
+                if key not in reviews.drafts:
+                    lines.add((*at, "performance"),
+                              f"{where}.performance: none for '{key}' (every indicator is judged)")
+                    continue
+                if key not in item.notes:  # a draft not written this far
+                    continue
             note = item.notes.get(key, NoteDef())
             people = _resolve(note.meet, host_people, lines, (*at, "notes", key, "meet"),
                               "people of the initial report")
             for lang in LANGUAGES:
                 try:
                     writes[email][lang][item.code] = ReviewEntryWrite.model_validate({
-                        "performance": item.performance[key],
+                        "performance": item.performance.get(key),
                         "hypothesis": {"known": _text(note.known, lang), "unknown": _text(note.unknown, lang),
                                        "suspected": _text(note.suspected, lang)},
                         "questions": [q.get(lang) for q in note.questions],
@@ -402,3 +541,92 @@ def _refused(exc: ValidationError, lines: YamlLines, at: tuple, where: str, lang
     """What the service would refuse in the text of one language, at its entry."""
     for err in exc.errors():
         lines.add(at, f"{where}, {LANGUAGE_NAMES[lang]}: {dotted(err['loc'])}: {err['msg']}")
+
+
+def _names(name: str | LocalizedText) -> dict[str, str]:
+    """A name as written in each language (a plain name is the same in both)."""
+    return {lang: name if isinstance(name, str) else name.get(lang) for lang in LANGUAGES}
+
+
+def _visit(visit: VisitFile, lines: YamlLines, codes: Sequence[str], reviews: ReviewsFile,
+           writes: dict[str, dict[str, dict[str, ReviewEntryWrite]]], reviews_file: str) -> DemoVisit:
+    """The visit checked against the indicator set and the team's reviews: interviewees
+    among the people to meet, hypotheses the reviewers wrote, settled by notes on them."""
+    known = set(codes)
+    to_meet = {lang: {folded(p.name) for by_lang in writes.values() for entry in by_lang[lang].values()
+                      for p in entry.people_to_meet} for lang in LANGUAGES}
+    interviews: list[VisitInterview] = []
+    seen: dict[str, dict[str, int]] = {lang: {} for lang in LANGUAGES}  # folded name -> index
+    for i, item in enumerate(visit.interviews):
+        at = ("interviews", i)
+        names = _names(item.interviewee)
+        for lang in LANGUAGES:
+            key = folded(names[lang])
+            # a plain name is the same in both languages: said once
+            said = f" ({LANGUAGE_NAMES[lang]})" if isinstance(item.interviewee, LocalizedText) else ""
+            if said or lang == LANGUAGES[0]:
+                if key not in to_meet[lang]:
+                    lines.add((*at, "interviewee"), f"interviews[{i}].interviewee: '{names[lang]}' is not among the "
+                                                    f"people to meet of {reviews_file}{said}")
+                elif key in seen[lang]:
+                    lines.add((*at, "interviewee"), f"interviews[{i}].interviewee: '{names[lang]}' is already "
+                                                    f"interviews[{seen[lang][key]}]{said}")
+            seen[lang].setdefault(key, i)
+        notes = []
+        for j, note in enumerate(item.notes):
+            for k, code in enumerate(note.indicators):
+                if code not in known:
+                    lines.add((*at, "notes", j, "indicators", k),
+                              f"interviews[{i}].notes[{j}].indicators[{k}]: no indicator {code} in the indicator set")
+            for k, code in _duplicates(note.indicators):
+                lines.add((*at, "notes", j, "indicators", k),
+                          f"interviews[{i}].notes[{j}].indicators[{k}]: {code} comes twice")
+            notes.append(VisitNote(list(dict.fromkeys(note.indicators)),
+                                   {lang: note.text.get(lang) for lang in LANGUAGES}))
+        interviews.append(VisitInterview(names, notes, lines.line_of((*at, "interviewee"))))
+    by_code = {item.code: item for item in reviews.indicators}
+    hypotheses: list[VisitHypothesis] = []
+    pairs: dict[tuple[str, str], int] = {}
+    for h, check in enumerate(visit.hypotheses):
+        at = ("hypotheses", h)
+        if check.reviewer not in reviews.reviewers:
+            lines.add((*at, "reviewer"), f"hypotheses[{h}].reviewer: no reviewer '{check.reviewer}' in {reviews_file}")
+        elif check.code not in known:
+            lines.add((*at, "code"), f"hypotheses[{h}].code: no indicator {check.code} in the indicator set")
+        else:
+            note = by_code[check.code].notes.get(check.reviewer) if check.code in by_code else None
+            if note is None or not (note.known or note.unknown or note.suspected):
+                lines.add(at, f"hypotheses[{h}]: '{check.reviewer}' wrote no hypothesis on {check.code} "
+                              f"in {reviews_file} (known, unknown or suspected)")
+        pair = (check.reviewer, check.code)
+        if pair in pairs:
+            lines.add(at, f"hypotheses[{h}]: '{check.reviewer}' on {check.code} is already hypotheses[{pairs[pair]}]")
+        pairs.setdefault(pair, h)
+        settled_by = []
+        for k, name in enumerate(check.settled_by):
+            names = _names(name)
+            found = {seen[lang].get(folded(names[lang])) for lang in LANGUAGES}
+            index = found.pop() if len(found) == 1 else None
+            if index is None:
+                lines.add((*at, "settled_by", k), f"hypotheses[{h}].settled_by[{k}]: no interview of "
+                                                  f"'{names['en']}' among the interviews")
+            elif not any(check.code in n.codes for n in interviews[index].notes):
+                lines.add((*at, "settled_by", k), f"hypotheses[{h}].settled_by[{k}]: no note of "
+                                                  f"{names['en']}'s interview is on {check.code}")
+            else:
+                settled_by.append(index)
+        hypotheses.append(VisitHypothesis(reviews.reviewers.get(check.reviewer, ""), check.code, check.state,
+                                          settled_by, {lang: _text(check.comment, lang) for lang in LANGUAGES}))
+    _check_some_codes([j.code for j in visit.judgements], known, lines, "judgements")
+    judgements = [VisitJudgement(j.code, j.performance, {lang: j.rationale.get(lang) for lang in LANGUAGES})
+                  for j in visit.judgements]
+    return DemoVisit(lines.file, visit.programme, interviews, hypotheses, judgements)
+
+
+def _check_some_codes(found: list[str], known: set[str], lines: YamlLines, section: str) -> None:
+    """Indicators of the set, each once at most."""
+    for i, code in enumerate(found):
+        if code not in known:
+            lines.add((section, i, "code"), f"{section}[{i}].code: no indicator {code} in the indicator set")
+    for i, code in _duplicates(found):
+        lines.add((section, i, "code"), f"{section}[{i}].code: {code} comes twice")

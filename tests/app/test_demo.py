@@ -1,114 +1,337 @@
 """The demo network loads once, in the language asked, as its people would have made it:
-Velmar in its self-assessment, Aldergem in its preparatory review with its report and the
-team's five reviews submitted, the seed's row under GG-IMP-3, real disagreements."""
+Velmar in its self-assessment; Valdoria in its preparatory review, two reviews submitted
+and one a draft; Aldergem in its visit, its report and the team's five reviews submitted,
+the programme generated, notes, hypotheses settled and final judgements under way; the
+seed's row under GG-IMP-3, real disagreements.
+
+Loading Aldergem runs the scheduler: the demo is loaded once per database for the tests
+that only read it (``demo``), in English once (``demo_en``); the others make their own."""
 import shutil
+import uuid
 from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func
-from sqlmodel import SQLModel, col, select
+from sqlalchemy import Engine, func, text
+from sqlmodel import Session, SQLModel, col, select
+from support import rights_of
 
 from benchmark.scales import CycleRole, Phase
+from benchmark.text import folded
 
 from app.audit.tables import AuditEntry
-from app.cycles.tables import Cycle, CycleMember
+from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
+from app.db import make_engine, upgrade
 from app.demo import DemoDataError, load_demo
 from app.demo.files import read_demo
+from app.errors import DomainError
 from app.indicators.service import current_version, get_set
-from app.people.names import folded
+from app.main import load_benchmark
 from app.people.tables import City, User
-from app.reviews.service import load_reviews, reviewers_of, team_consolidation
+from app.reviews.service import load_reviews, reviewer_review, reviewers_of, submitted_reviews, team_consolidation
 from app.reviews.tables import ReviewEntry
 from app.self_assessment.service import load_report
 from app.self_assessment.tables import SelfAssessmentEntry
-from support import rights_of
+from app.settings import get_settings
+from app.visit.tables import FinalJudgement, HypothesisCheck, Interview, InterviewNote, VisitProgramme
 
 DEMO = Path(__file__).resolve().parents[2] / "reviews" / "demo" / "cycle.yaml"
 JULIEN = "julien.moreau@velmar.example"
+METTE = "mette.sorensen@nordhaven.example"
+TABLES = (Cycle, CycleMember, City, User, SelfAssessmentEntry, ReviewEntry, AuditEntry, VisitProgramme, Interview,
+          InterviewNote, HypothesisCheck, FinalJudgement)
+
+
+@dataclass
+class Demo:
+    engine: Engine
+    loaded: list[str]
+
+
+def _demo_database(request, tmp_path_factory, backend: str, language: str):
+    """A migrated database of its own (the shared ones are emptied between tests) with the
+    demo loaded in ``language``; dropped afterwards."""
+    if backend == "sqlite":
+        db = tmp_path_factory.mktemp("demo") / "demo.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), db)
+        engine, drop = make_engine(f"sqlite:///{db}"), None
+    else:
+        server = request.getfixturevalue("postgres_server")
+        name = f"inti_demo_{uuid.uuid4().hex[:8]}"
+        admin = make_engine(f"{server}/postgres")
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        engine = make_engine(f"{server}/{name}")
+        upgrade(engine)
+        load_benchmark(engine, get_settings())
+
+        def drop():
+            with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    with Session(engine, expire_on_commit=False) as session:
+        loaded = load_demo(session, DEMO, language=language)
+    yield Demo(engine, loaded)
+    engine.dispose()
+    if drop:
+        drop()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def demo_db(request, tmp_path_factory):
+    yield from _demo_database(request, tmp_path_factory, request.param, "fr")
+
+
+@pytest.fixture(scope="module")
+def demo_en_db(request, tmp_path_factory):
+    yield from _demo_database(request, tmp_path_factory, "sqlite", "en")
+
+
+@pytest.fixture
+def demo(demo_db):
+    """A session on the demo loaded in French (read it; change nothing)."""
+    with Session(demo_db.engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def demo_en(demo_en_db):
+    with Session(demo_en_db.engine, expire_on_commit=False) as session:
+        yield session
 
 
 def _cycle(session, city: str) -> Cycle:
     return session.exec(select(Cycle).where(col(Cycle.title).startswith(f"{city} "))).one()
 
 
+def _user(session, email: str) -> User:
+    return session.exec(select(User).where(User.email == email)).one()
+
+
 def _reviews(session, cycle):
     return {r.reviewer.email: r for r in load_reviews(session, cycle, reviewers_of(session, cycle))}
 
 
-def test_the_demo_loads_once_with_both_cycles(session):
-    loaded = load_demo(session, DEMO)
-    assert [t.split(" — ")[0] for t in loaded] == ["Velmar 2027", "Aldergem 2026"]
-    counts = {t.__tablename__: session.exec(select(func.count()).select_from(t)).one()
-              for t in (Cycle, CycleMember, City, User, SelfAssessmentEntry, ReviewEntry, AuditEntry)}
-    assert load_demo(session, DEMO) == []
-    assert load_demo(session, DEMO, language="en") == []  # the same cycles, whatever the language of their title
-    assert counts == {t.__tablename__: session.exec(select(func.count()).select_from(t)).one()
-                      for t in (Cycle, CycleMember, City, User, SelfAssessmentEntry, ReviewEntry, AuditEntry)}
-    assert counts["cycle"] == 2 and counts["city"] == 5 and counts["review_entry"] == 5 * 73
+def _counts(session) -> dict[str, int]:
+    return {t.__tablename__: session.exec(select(func.count()).select_from(t)).one() for t in TABLES}
+
+
+def test_the_demo_loads_once_with_its_three_cycles(demo_db, demo):
+    assert [t.split(" — ")[0] for t in demo_db.loaded] == ["Velmar 2027", "Aldergem 2026", "Valdoria 2027"]
+    counts = _counts(demo)
+    assert load_demo(demo, DEMO) == []
+    assert load_demo(demo, DEMO, language="en") == []  # the same cycles, whatever the language of their title
+    assert counts == _counts(demo)
+    assert counts["cycle"] == 3 and counts["city"] == 6 and counts["review_entry"] == 5 * 73 + 2 * 73 + 31
+    assert counts["visit_programme"] == 1 and counts["final_judgement"] == 40 and counts["hypothesis_check"] == 18
 
 
 def test_a_database_with_an_earlier_demo_gets_the_new_cycle_only(session, tmp_path):
+    """The demo before Valdoria (Aldergem then in its preparatory review), then this one:
+    Valdoria is added; Aldergem, already there, is left as it was."""
     earlier = tmp_path / "demo"
     shutil.copytree(DEMO.parent, earlier)
     network = earlier / "cycle.yaml"
     text = network.read_text(encoding="utf-8")
-    text = text[:text.index("  # Aldergem's cycle")] + text[text.index("cycles:"):]  # the demo before Aldergem
-    network.write_text(text[:text.index("  - title:\n      fr: \"Aldergem")], encoding="utf-8")
-    assert [t.split(" — ")[0] for t in load_demo(session, network, language="en")] == ["Velmar 2027"]
+    text = (text[:text.index("  # Valdoria's cycle")]
+            + text[text.index("cycles:"):text.index("  - title:\n      fr: \"Valdoria")])
+    text = text.replace("    phase: visit\n", "    phase: preparatory_review\n")
+    text = text.replace("    visit: aldergem/visit.yaml\n", "")
+    text = text.replace('  - {key: valdoria, name: "Valdoria", country: "Spain"}\n', "")
+    network.write_text(text, encoding="utf-8")
+    assert [t.split(" — ")[0] for t in load_demo(session, network, language="en")] == ["Velmar 2027", "Aldergem 2026"]
     people = session.exec(select(func.count()).select_from(User)).one()
-    assert [t.split(" — ")[0] for t in load_demo(session, DEMO)] == ["Aldergem 2026"]
-    assert session.exec(select(func.count()).select_from(User)).one() == people + 6  # Velmar's people reused
+    assert [t.split(" — ")[0] for t in load_demo(session, DEMO)] == ["Valdoria 2027"]
+    assert session.exec(select(func.count()).select_from(User)).one() == people + 1  # the team reused
+    assert _cycle(session, "Aldergem").phase == Phase.PREPARATORY_REVIEW
+    assert session.exec(select(func.count()).select_from(Interview)).one() == 0
 
 
-def test_velmar_stays_in_its_self_assessment_with_a_complete_draft(session):
-    load_demo(session, DEMO)
-    cycle = _cycle(session, "Velmar")
+def test_velmar_stays_in_its_self_assessment_with_a_complete_draft(demo):
+    cycle = _cycle(demo, "Velmar")
     assert cycle.phase == Phase.SELF_ASSESSMENT
-    roles = sorted(m.role for m in session.exec(select(CycleMember).where(CycleMember.cycle_id == cycle.id)))
+    roles = sorted(m.role for m in demo.exec(select(CycleMember).where(CycleMember.cycle_id == cycle.id)))
     assert roles == ["host_officer", "peer", "peer", "team_leader"]
-    report = load_report(session, cycle)
+    report = load_report(demo, cycle)
     assert report.missing() == [] and report.status == "draft"
     committee = report.entries["GG-IMP-3"]
     assert "15 membres" in committee.description and "4 fois par an" in committee.description
     assert all(e.evidence and e.responsible for e in report.entries.values())
 
 
-def test_aldergem_is_in_its_preparatory_review_with_everything_submitted(session):
-    load_demo(session, DEMO)
-    cycle = _cycle(session, "Aldergem")
+def test_valdoria_is_in_its_preparatory_review_with_a_review_still_a_draft(demo):
+    """Two reviews submitted, Jonas Weber's a draft of 30 judged indicators: his own, seen by
+    nobody else, and what the team leader's consolidation is waiting for."""
+    cycle = _cycle(demo, "Valdoria")
     assert cycle.phase == Phase.PREPARATORY_REVIEW
-    report = load_report(session, cycle)
+    report = load_report(demo, cycle)
     assert report.status == "submitted" and report.missing() == [] and len(report.entries) == 73
-    host = session.get(City, cycle.host_city_id)
-    team = reviewers_of(session, cycle)
+    assert all(e.description.count(".") <= 3 for e in report.entries.values())  # one or two sentences
+    assert sum(bool(e.evidence) for e in report.entries.values()) >= 30
+    assert all(e.responsible for e in report.entries.values())
+    host = demo.get(City, cycle.host_city_id)
+    assert (host.name, host.country) == ("Valdoria", "Spain")
+    team = reviewers_of(demo, cycle)
+    assert [(u.email, role) for u, role in team] == [("leader@nordhaven.example", CycleRole.TEAM_LEADER),
+                                                     ("peer@castelverde.example", CycleRole.PEER),
+                                                     ("peer@brueckenfeld.example", CycleRole.PEER)]
+    assert {demo.get(City, u.city_id).country for u, _ in team}.isdisjoint({"Spain"})
+    members = demo.exec(select(CycleMember).where(CycleMember.cycle_id == cycle.id)).all()
+    assert all(not m.confirmed_conflicts for m in members)  # no conflict of interest to confirm
+    reviews = _reviews(demo, cycle)
+    assert [(r.status, r.judged, len(r.entries)) for r in reviews.values()] == [
+        ("submitted", 73, 73), ("submitted", 73, 73), ("draft", 30, 31)]
+    jonas = reviews["peer@brueckenfeld.example"]
+    assert jonas.entries["IE-IMP-4"].performance is None and jonas.entries["IE-IMP-4"].questions
+    with_notes = {email: sum(bool(e.known or e.unknown or e.suspected or e.questions) for e in r.entries.values())
+                  for email, r in reviews.items()}
+    assert 10 <= with_notes["leader@nordhaven.example"] <= 15 and 10 <= with_notes["peer@castelverde.example"] <= 15
+    split = [code for code in report.entries
+             if len({reviews[e].entries[code].performance for e in ("leader@nordhaven.example",
+                                                                     "peer@castelverde.example")}) > 1]
+    assert {"GG-IMP-3", "IE-IMP-4", "AC-AMB-4"} <= set(split) and len(split) <= 12
+    # The draft is its writer's own: the consolidation waits for it; a peer who submitted
+    # sees the others' reviews, not the draft; its writer sees nobody's yet.
+    lars, giulia, jonas_user = (_user(demo, e) for e in ("leader@nordhaven.example", "peer@castelverde.example",
+                                                          "peer@brueckenfeld.example"))
+    consolidation = team_consolidation(demo, rights_of(demo, lars, cycle), cycle)
+    assert [u.full_name for u in consolidation.pending] == ["Jonas Weber"]
+    assert len(consolidation.consolidation.reviewers) == 2
+    seen = submitted_reviews(demo, rights_of(demo, giulia, cycle), cycle)
+    assert [r.reviewer.email for r in seen] == ["leader@nordhaven.example", "peer@castelverde.example"]
+    with pytest.raises(DomainError) as hidden:
+        reviewer_review(demo, rights_of(demo, giulia, cycle), cycle, jonas_user.id)
+    assert hidden.value.status == 404
+    with pytest.raises(DomainError) as blind:
+        submitted_reviews(demo, rights_of(demo, jonas_user, cycle), cycle)
+    assert blind.value.status == 403
+    today = date(2026, 11, 23)  # when the demo was written: the preparatory review is still under way
+    deadlines = {d.phase: d.due_on for d in demo.exec(select(PhaseDeadline).where(
+        PhaseDeadline.cycle_id == cycle.id))}
+    assert deadlines[Phase.PREPARATORY_REVIEW] > today > deadlines[Phase.SELF_ASSESSMENT]
+
+
+def test_aldergem_is_in_its_visit_with_everything_submitted(demo):
+    cycle = _cycle(demo, "Aldergem")
+    assert cycle.phase == Phase.VISIT
+    report = load_report(demo, cycle)
+    assert report.status == "submitted" and report.missing() == [] and len(report.entries) == 73
+    host = demo.get(City, cycle.host_city_id)
+    team = reviewers_of(demo, cycle)
     assert [role for _, role in team] == [CycleRole.TEAM_LEADER] + [CycleRole.PEER] * 4
     assert all(user.city_id != host.id for user, _ in team)
-    countries = {session.get(City, user.city_id).country for user, _ in team}
+    countries = {demo.get(City, user.city_id).country for user, _ in team}
     assert host.country not in countries and len(countries) >= 3
-    reviews = load_reviews(session, cycle, team)
+    reviews = load_reviews(demo, cycle, team)
     assert [(r.status, r.judged) for r in reviews] == [("submitted", 73)] * 5
     # Made by their people through the services: the audit log says who wrote what.
-    officer = next(u for u in session.exec(select(User).where(User.email == "officer@aldergem.example")))
-    actors = Counter(a.actor_id for a in session.exec(select(AuditEntry).where(
-        col(AuditEntry.entity).in_(["self_assessment_entry", "review_entry"]))))
+    officer = _user(demo, "officer@aldergem.example")
+    actors = Counter(a.actor_id for a in demo.exec(select(AuditEntry).where(
+        col(AuditEntry.entity).in_(["self_assessment_entry", "review_entry"]), AuditEntry.entity_id.startswith(
+            f"{cycle.id}/"))))
     assert actors[officer.id] == 73
     assert all(actors[user.id] == 73 for user, _ in team)
-    assert session.exec(select(AuditEntry).where(AuditEntry.action == "phase", AuditEntry.entity_id == str(cycle.id))
-                        ).one().after["phase"] == "preparatory_review"
+    coordinator = _user(demo, "coordinator@demo.inti-cities.eu")
+    moves = demo.exec(select(AuditEntry).where(AuditEntry.action == "phase", AuditEntry.entity_id == str(cycle.id))
+                      .order_by(col(AuditEntry.id))).all()
+    assert [(m.actor_id, m.after["phase"]) for m in moves] == [(coordinator.id, "preparatory_review"),
+                                                               (coordinator.id, "visit")]
 
 
-def test_gg_imp_3_holds_the_seeds_row(session):
-    load_demo(session, DEMO)
+def test_aldergem_s_programme_was_generated_over_three_days(demo):
+    """The scheduler's programme: every person to meet once, in an interview of two peers
+    within the days and hours given, around lunch, nobody in two places at once; or
+    listed as unscheduled, with why."""
+    cycle = _cycle(demo, "Aldergem")
+    leader = _user(demo, METTE)
+    programme = demo.get(VisitProgramme, cycle.id)
+    assert programme.days == ["2027-01-12", "2027-01-13", "2027-01-14"]
+    assert (programme.day_start, programme.day_end, programme.lunch_start, programme.lunch_minutes,
+            programme.travel_minutes) == ("09:00", "17:30", "12:30", 60, 15)
+    assert programme.time_zone == "Europe/Brussels" and programme.generated_by == leader.id
+    interviews = demo.exec(select(Interview).where(Interview.cycle_id == cycle.id)).all()
+    team = {u.id for u, _ in reviewers_of(demo, cycle)}
+    zone = ZoneInfo(programme.time_zone)
+    for interview in interviews:
+        start, end = interview.starts_at.astimezone(zone), interview.ends_at.astimezone(zone)
+        assert start.date().isoformat() in programme.days and start.date() == end.date()
+        assert start.strftime("%H:%M") >= "09:00" and end.strftime("%H:%M") <= "17:30"
+        assert end.strftime("%H:%M") <= "12:30" or start.strftime("%H:%M") >= "13:30"  # not over lunch
+        assert end - start == timedelta(minutes=90 if interview.interpreter else 60)
+        assert len(interview.peers) == 2 and set(interview.peers) <= team and len(interview.interviewees) == 1
+        assert interview.origin == "generated"
+    for a in interviews:
+        for b in interviews:
+            if a.id < b.id and set(a.peers) & set(b.peers):  # a peer's two interviews, travel between them
+                assert a.ends_at + timedelta(minutes=15) <= b.starts_at or b.ends_at + timedelta(minutes=15) \
+                    <= a.starts_at, (a.interviewees, b.interviewees)
+    scheduled = Counter(folded(i.interviewees[0]["name"]) for i in interviews)
+    unscheduled = Counter(folded(p["name"]) for p in programme.unscheduled)
+    assert all(p["reason"] for p in programme.unscheduled)
+    people = team_consolidation(demo, rights_of(demo, leader, cycle), cycle).consolidation.people_index
+    assert len(people) >= 30
+    assert scheduled + unscheduled == Counter(folded(p.name) for p in people)  # each once, scheduled or not
+    assert len(interviews) >= 30
+    # The peers share the load, and the interviews fill the three days.
+    load = Counter(p for i in interviews for p in i.peers)
+    assert max(load.values()) - min(load.values()) <= 3
+    assert {i.starts_at.astimezone(zone).date().isoformat() for i in interviews} == set(programme.days)
+
+
+def test_aldergem_s_visit_has_notes_hypotheses_settled_and_judgements_under_way(demo):
+    """A dozen interviews with notes by their own peers, each tagged to indicators; the
+    hypotheses the interviews settled, by their reviewers, citing those notes; 40 final
+    judgements by the team leader, four of them departing from the peers' majority."""
+    cycle = _cycle(demo, "Aldergem")
+    interviews = {i.id: i for i in demo.exec(select(Interview).where(Interview.cycle_id == cycle.id))}
+    notes = demo.exec(select(InterviewNote).where(InterviewNote.cycle_id == cycle.id)).all()
+    with_notes = {n.interview_id for n in notes}
+    assert len(with_notes) == 12 and len(notes) >= 20
+    for note in notes:
+        assert note.author_id in interviews[note.interview_id].peers and note.indicator_codes and len(note.text) > 100
+    by_name = {folded(interviews[n.interview_id].interviewees[0]["name"]): n for n in notes}
+    assert "logique de subventions" in by_name["jan van acker"].text
+    assert by_name["jan van acker"].indicator_codes == ["GG-LEA-2"]
+    checks = demo.exec(select(HypothesisCheck).where(HypothesisCheck.cycle_id == cycle.id)).all()
+    states = Counter(c.state for c in checks)
+    assert len(checks) == 18 and states["confirmed"] >= 8 and states["refuted"] >= 5
+    notes_by_id = {n.id: n for n in notes}
+    reviews = {u.id: r for r in load_reviews(demo, cycle, reviewers_of(demo, cycle)) for u in [r.reviewer]}
+    for check in checks:
+        entry = reviews[check.reviewer_id].entries[check.indicator_code]
+        assert entry.known or entry.unknown or entry.suspected  # a hypothesis the reviewer wrote
+        assert check.updated_by == check.reviewer_id and check.comment and check.note_ids
+        assert all(check.indicator_code in notes_by_id[n].indicator_codes for n in check.note_ids)
+    julien = _user(demo, JULIEN)
+    (imp3,) = [c for c in checks if c.reviewer_id == julien.id and c.indicator_code == "GG-IMP-3"]
+    assert imp3.state == "confirmed" and "2 des 6 avis" in imp3.comment
+    assert {interviews[notes_by_id[n].interview_id].interviewees[0]["name"] for n in imp3.note_ids} == {
+        "Youssef El Amrani"}
+    judgements = demo.exec(select(FinalJudgement).where(FinalJudgement.cycle_id == cycle.id)).all()
+    leader = _user(demo, METTE)
+    assert len(judgements) == 40 and all(j.judged_by == leader.id and j.rationale for j in judgements)
+    assert {j.indicator_code for j in judgements if j.departs_from_majority} == {
+        "GG-AMB-4", "AC-AMB-1", "AC-IMP-1", "WP-IMP-9"}
+    assert all("majorité des pairs" in j.rationale for j in judgements if j.departs_from_majority)
+    assert Counter(j.performance for j in judgements).keys() == {"below", "at", "above"}
+
+
+def test_gg_imp_3_holds_the_seeds_row(demo):
+    session = demo
     row = _reviews(session, _cycle(session, "Aldergem"))[JULIEN].entries["GG-IMP-3"]
     assert row.performance == "more_info"  # the seed's cell is empty; its "we do not know" line says why
     assert row.known == "Nous savons que la ville a un comité consultatif permanent de 15 membres, qui se réunit " \
                         "4 fois par an."
-    assert row.unknown == "Nous ne savons pas quel est le niveau de représentativité ou de qualification de ses membres."
+    assert row.unknown == "Nous ne savons pas quel est le niveau de représentativité ou de qualification de ses " \
+                          "membres."
     assert row.suspected == "Nous soupçonnons que la municipalité ne tire pas entièrement parti des avis du comité."
     assert row.questions == [
         "Origine des membres du comité. Comment ont-ils été nommés\u00a0?",
-        "Le comité est-il pris au sérieux\u00a0? Avec quelle fréquence le comité est-il consulté par la municipalité\u00a0?",
+        "Le comité est-il pris au sérieux\u00a0? Avec quelle fréquence le comité est-il consulté par la "
+        "municipalité\u00a0?",
         "Quelles recommandations récentes ont été faites\u00a0? Quel suivi le comité leur a-t-il réservé\u00a0?",
     ]
     assert row.people_to_meet == [{"name": "Président du comité", "role": "", "organisation": "",
@@ -118,9 +341,8 @@ def test_gg_imp_3_holds_the_seeds_row(session):
     assert "15 membres" in committee.description and "4 fois par an" in committee.description
 
 
-def test_the_seeds_row_in_english(session):
-    load_demo(session, DEMO, language="en")
-    row = _reviews(session, _cycle(session, "Aldergem"))[JULIEN].entries["GG-IMP-3"]
+def test_the_seeds_row_in_english(demo_en):
+    row = _reviews(demo_en, _cycle(demo_en, "Aldergem"))[JULIEN].entries["GG-IMP-3"]
     assert row.known == "We know that the city has a standing consultative committee of 15 members, which meets " \
                         "4 times a year."
     assert row.questions[1] == "Is the committee taken seriously? How often is the committee consulted by the " \
@@ -128,10 +350,10 @@ def test_the_seeds_row_in_english(session):
     assert row.people_to_meet[0]["name"] == "Chair of the committee"
 
 
-def test_the_reviews_disagree_where_they_should(session):
+def test_the_reviews_disagree_where_they_should(demo):
     """A handful of indicators split the team, some need more information, the host rates
     itself above the peers' majority on some and below on a few; most are judged alike."""
-    load_demo(session, DEMO)
+    session = demo
     cycle = _cycle(session, "Aldergem")
     reviews = list(_reviews(session, cycle).values())
     report = load_report(session, cycle)
@@ -160,9 +382,9 @@ def test_the_reviews_disagree_where_they_should(session):
         assert all(r.entries[code].known or r.entries[code].unknown or r.entries[code].suspected for r in reviews)
 
 
-def test_the_same_person_and_question_are_written_differently_by_two_peers(session):
+def test_the_same_person_and_question_are_written_differently_by_two_peers(demo):
     """What the consolidation merges: names and questions alike but for case and accents."""
-    load_demo(session, DEMO)
+    session = demo
     people: dict[str, set[tuple[str, str]]] = {}
     questions: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for email, review in _reviews(session, _cycle(session, "Aldergem")).items():
@@ -184,10 +406,10 @@ def test_the_same_person_and_question_are_written_differently_by_two_peers(sessi
         questions)
 
 
-def test_the_team_leader_sees_the_consolidation_at_once(session):
+def test_the_team_leader_sees_the_consolidation(demo):
     """Five signed reviews pooled: what to discuss first, the host against the peers, and
     the people and questions that two peers wrote differently, each merged into one."""
-    load_demo(session, DEMO)
+    session = demo
     cycle = _cycle(session, "Aldergem")
     leader = session.exec(select(User).where(User.email == "mette.sorensen@nordhaven.example")).one()
     team = team_consolidation(session, rights_of(session, leader, cycle), cycle)
@@ -206,25 +428,35 @@ def test_the_team_leader_sees_the_consolidation_at_once(session):
     assert len(asked.asked_by) == 2
 
 
-@pytest.mark.parametrize("lang, other", [("fr", "en"), ("en", "fr")])
-def test_only_the_language_asked_is_loaded(session, lang, other):
-    load_demo(session, DEMO, language=lang)
+def test_only_french_is_loaded_when_french_is_asked(demo):
+    _only_the_language_asked(demo, "fr", "en")
+
+
+def test_only_english_is_loaded_when_english_is_asked(demo_en):
+    _only_the_language_asked(demo_en, "en", "fr")
+
+
+def _only_the_language_asked(session, lang: str, other: str) -> None:
     demo = read_demo(DEMO, [i.code for i in get_set(session, current_version(session)).indicators])
     wanted, unwanted = _texts(demo, lang), _texts(demo, other)
     loaded = _loaded_texts(session)
     assert loaded <= wanted and not loaded & (unwanted - wanted)
     aldergem = _cycle(session, "Aldergem")
-    mette = _reviews(session, aldergem)["mette.sorensen@nordhaven.example"].entries["GG-LEA-2"]
+    mette = _reviews(session, aldergem)[METTE].entries["GG-LEA-2"]
     officer_entry = load_report(session, aldergem).entries["GG-IMP-3"]
+    judgement = session.exec(select(FinalJudgement).where(FinalJudgement.cycle_id == aldergem.id,
+                                                          FinalJudgement.indicator_code == "GG-LEA-2")).one()
     spot = {
-        "fr": ("revue par les pairs", "Le premier groupe d'opposition", "Le Conseil consultatif Vivre ensemble"),
-        "en": ("peer review of", "The largest opposition group", "The Living Together Advisory Council"),
+        "fr": ("revue par les pairs", "Le premier groupe d'opposition", "Le Conseil consultatif Vivre ensemble",
+               "Le premier groupe d'opposition n'adhère pas"),
+        "en": ("peer review of", "The largest opposition group", "The Living Together Advisory Council",
+               "The largest opposition group does not share"),
     }
-    for expected, text in zip(spot[lang], (aldergem.title, mette.suspected, officer_entry.description), strict=True):
-        assert text.startswith(expected) or expected in text
-    for unexpected, text in zip(spot[other], (aldergem.title, mette.suspected, officer_entry.description),
-                                strict=True):
-        assert unexpected not in text
+    texts = (aldergem.title, mette.suspected, officer_entry.description, judgement.rationale)
+    for expected, found in zip(spot[lang], texts, strict=True):
+        assert found.startswith(expected) or expected in found
+    for unexpected, found in zip(spot[other], texts, strict=True):
+        assert unexpected not in found
 
 
 def _texts(demo, lang: str) -> set[str]:
@@ -238,6 +470,10 @@ def _texts(demo, lang: str) -> set[str]:
             for item in by_lang[lang].values():
                 found |= {item.hypothesis.known, item.hypothesis.unknown, item.hypothesis.suspected, *item.questions,
                           *(t for p in item.people_to_meet for t in (p.name, p.role, p.organisation))}
+        if cycle.visit:
+            found |= {n.text[lang] for i in cycle.visit.interviews for n in i.notes}
+            found |= {h.comment[lang] for h in cycle.visit.hypotheses}
+            found |= {j.rationale[lang] for j in cycle.visit.judgements}
     return found - {""}
 
 
@@ -249,6 +485,9 @@ def _loaded_texts(session) -> set[str]:
     for item in session.exec(select(ReviewEntry)):
         found |= {item.known, item.unknown, item.suspected, *item.questions,
                   *(t for p in item.people_to_meet for t in (p["name"], p["role"], p["organisation"]))}
+    found |= set(session.exec(select(InterviewNote.text)))
+    found |= set(session.exec(select(HypothesisCheck.comment)))
+    found |= set(session.exec(select(FinalJudgement.rationale)))
     return found - {""}
 
 
@@ -278,3 +517,57 @@ def test_a_wrong_file_is_refused_with_its_place_and_nothing_is_written(session, 
     assert problem.message == "indicators[0] (GG-AMB-1).performance: none for 'katrin' (every indicator is judged)"
     assert all(session.exec(select(func.count()).select_from(t)).one() == 0
                for t in SQLModel.metadata.sorted_tables if t.name in ("cycle", "user", "city", "review_entry"))
+
+
+def test_a_wrong_visit_is_refused_with_its_places_and_nothing_is_written(session, tmp_path):
+    """The visit checked against the team's reviews: an interviewee nobody asked to meet,
+    an unknown indicator, a hypothesis its reviewer never wrote, settled by an interview
+    that said nothing of it, a judgement given twice, a draft review in a visit; then a
+    badly written hour. Every problem with its file and line, nothing written."""
+    demo = tmp_path / "demo"
+    shutil.copytree(DEMO.parent, demo)
+    visit, reviews = demo / "aldergem" / "visit.yaml", demo / "aldergem" / "reviews.yaml"
+    text = visit.read_text(encoding="utf-8")
+    for old, new in (('interviewee: "Marc Vermeersch"', 'interviewee: "Marc Vermeer"'),
+                     ("indicators: [AC-IMP-2]", "indicators: [AC-IMP-9]"),
+                     ("reviewer: mette\n    code: GG-AMB-3", "reviewer: julien\n    code: GG-AMB-3"),
+                     ('settled_by: ["Pieter Maes"]', 'settled_by: ["Hilde Coppens"]'),
+                     ("  - code: GG-AMB-5\n", "  - code: GG-AMB-4\n")):
+        assert old in text
+        text = text.replace(old, new, 1)
+    visit.write_text(text, encoding="utf-8")
+    reviews_text = reviews.read_text(encoding="utf-8").replace("indicators:\n", "drafts: [julien]\nindicators:\n", 1)
+    reviews.write_text(reviews_text, encoding="utf-8")
+    with pytest.raises(DemoDataError) as refused:
+        load_demo(session, demo / "cycle.yaml")
+    lines = text.splitlines()
+
+    def line_of(fragment: str, after: int = 0) -> int:
+        return next(i for i, t in enumerate(lines, 1) if i > after and fragment in t)
+
+    drafts = next(i for i, t in enumerate(reviews_text.splitlines(), 1) if t.startswith("drafts:"))
+    hypotheses, judgements = lines.index("hypotheses:") + 1, lines.index("judgements:") + 1
+    assert [str(p) for p in refused.value.problems] == [
+        f"{reviews}:{drafts}: drafts: a review is left as a draft in the preparatory review only (cycles[1] is left "
+        "in visit)",
+        f"{visit}:{line_of('AC-IMP-9')}: interviews[4].notes[2].indicators[0]: no indicator AC-IMP-9 in the "
+        "indicator set",
+        f"{visit}:{line_of('Marc Vermeer')}: interviews[9].interviewee: 'Marc Vermeer' is not among the people to "
+        f"meet of {reviews}",
+        f"{visit}:{line_of('Hilde Coppens', hypotheses)}: hypotheses[0].settled_by[0]: no note of Hilde Coppens's "
+        "interview is on GG-AMB-2",
+        f"{visit}:{line_of('reviewer: julien', hypotheses)}: hypotheses[1]: 'julien' wrote no hypothesis on GG-AMB-3 "
+        f"in {reviews} (known, unknown or suspected)",
+        f"{visit}:{line_of('code: GG-AMB-4', line_of('code: GG-AMB-4', judgements))}: judgements[4].code: GG-AMB-4 "
+        "comes twice",
+    ]
+    visit.write_text(DEMO.parent.joinpath("aldergem", "visit.yaml").read_text(encoding="utf-8").replace(
+        'lunch_start: "12:30"', 'lunch_start: "12h30"'), encoding="utf-8")
+    reviews.write_text(DEMO.parent.joinpath("aldergem", "reviews.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(DemoDataError) as refused:
+        load_demo(session, demo / "cycle.yaml")
+    (problem,) = refused.value.problems
+    assert problem.file == str(visit) and "12h30" in visit.read_text(encoding="utf-8").splitlines()[problem.line - 1]
+    assert problem.message.startswith("programme.lunch_start: String should match pattern")
+    assert all(session.exec(select(func.count()).select_from(t)).one() == 0
+               for t in SQLModel.metadata.sorted_tables if t.name in ("cycle", "user", "city", "interview"))
