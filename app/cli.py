@@ -12,6 +12,10 @@ from app.settings import get_settings
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help="INTI-CITIES peer review.")
 indicators = typer.Typer(no_args_is_help=True, help="The indicator set (benchmark).")
 cli.add_typer(indicators, name="indicators")
+cycle_cli = typer.Typer(no_args_is_help=True, help="A review cycle's phase, as one of its people.")
+cli.add_typer(cycle_cli, name="cycle")
+visit_cli = typer.Typer(no_args_is_help=True, help="The visit programme, as the team leader (or another member).")
+cli.add_typer(visit_cli, name="visit")
 
 
 def _fail(lines: list[str]) -> NoReturn:
@@ -103,6 +107,152 @@ def indicators_check(path: Annotated[Path, typer.Argument()] = Path("indicators.
     except IndicatorSetError as exc:
         _fail([str(p) for p in exc.problems])
     typer.echo(f"{path}: indicator set {iset.version} ({iset.status.value}), {len(iset.indicators)} indicators: OK")
+
+
+AsWho = Annotated[str | None, typer.Option("--as", help="Who acts, by e-mail (default: the cycle's team leader).")]
+
+
+# --- acting in a cycle as one of its people ----------------------------------------------------
+# The command line acts as a named person (``--as``), with that person's rights in the cycle,
+# and the audit log records them: it is the pages' and the API's rules, from a terminal.
+
+def _acting(session: Session, cycle_id: int, email: str | None):
+    """(cycle access, user) for ``email`` (default: the cycle's team leader); exits 1 with why."""
+    from sqlmodel import select
+
+    from app.auth.service import normalize_email
+    from app.cycles.deps import load_cycle_access
+    from app.cycles.tables import CycleMember
+    from app.errors import DomainError
+    from app.people.tables import User
+
+    if email is None:
+        user = session.exec(select(User).join(CycleMember, CycleMember.user_id == User.id).where(  # type: ignore[arg-type]
+            CycleMember.cycle_id == cycle_id, CycleMember.role == "team_leader")).first()
+        if user is None:
+            _fail([f"Cycle {cycle_id} has no team leader (or does not exist): say who acts with --as EMAIL."])
+    else:
+        user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+        if user is None:
+            _fail([f"No account {email}."])
+    try:
+        return load_cycle_access(session, user, cycle_id, "exclusive"), user
+    except DomainError as exc:
+        _fail([_english(exc)])
+
+
+def _english(exc) -> str:
+    from app.i18n import gettext_for
+
+    return str(gettext_for("en")(exc.detail, **exc.params))
+
+
+def _run(action) -> None:
+    """Run ``action(session)`` in one transaction: committed when it returns, rolled back
+    (and the refusal printed, exit 1) when the rules refuse it."""
+    from app.db import make_engine
+    from app.errors import DomainError
+
+    engine = make_engine(get_settings().database_url)
+    _upgrade(engine)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                action(session)
+                session.commit()
+            except DomainError as exc:
+                session.rollback()
+                lines = [_english(exc)]
+                from app.i18n import gettext_for
+
+                _ = gettext_for("en")
+                lines += [f"  {'.'.join(str(x) for x in e.get('loc', []))}: {_(e['msg'], **e.get('params', {}))}"
+                          for e in exc.extra.get("errors", []) if "msg" in e]
+                lines += [f"  missing: {', '.join(exc.extra['missing'])}"] if exc.extra.get("missing") else []
+                _fail(lines)
+    finally:
+        engine.dispose()
+
+
+@cycle_cli.command("phase")
+def cycle_phase(cycle_id: int, phase: str,
+                as_email: AsWho = None,
+                override_reason: Annotated[str | None, typer.Option(help="A coordinator moving on although the "
+                                                                         "phase's condition is not met.")] = None):
+    """Move the cycle to PHASE (one step), as the API's POST /cycles/{id}/phase would."""
+    from benchmark.scales import Phase
+
+    from app.cycles import service as cycles
+
+    if phase not in {p.value for p in Phase}:
+        _fail([f"Unknown phase '{phase}': one of {', '.join(p.value for p in Phase)}."])
+
+    def move(session: Session) -> None:
+        access, user = _acting(session, cycle_id, as_email)
+        cycles.change_phase(session, access.rights, access.cycle, Phase(phase), override_reason=override_reason)
+        typer.echo(f"Cycle {cycle_id} is now in its {phase.replace('_', ' ')} phase (moved by {user.email}).")
+
+    _run(move)
+
+
+@visit_cli.command("programme")
+def visit_programme(cycle_id: int,
+                    day: Annotated[list[str], typer.Option(help="A day of the visit, YYYY-MM-DD (repeat it).")],
+                    start: str = "09:00", end: str = "17:30",
+                    lunch: Annotated[str, typer.Option(help="Start of the lunch break, or 'none'.")] = "12:30",
+                    lunch_minutes: int = 60,
+                    travel: Annotated[int, typer.Option(help="Minutes to move between places.")] = 0,
+                    as_email: AsWho = None):
+    """Generate the visit programme from the consolidated people to meet, and print it."""
+    from pydantic import ValidationError
+
+    from app.visit import programme
+    from app.visit.schemas import ProgrammeGenerate
+
+    try:
+        data = ProgrammeGenerate(days=day, day_start=start, day_end=end,
+                                 lunch_start=None if lunch == "none" else lunch, lunch_minutes=lunch_minutes,
+                                 travel_minutes=travel)
+    except ValidationError as exc:
+        _fail([f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()])
+
+    def generate(session: Session) -> None:
+        access, _user = _acting(session, cycle_id, as_email)
+        view = programme.generate(session, access.rights, access.cycle, data)
+        typer.echo(f"{len(view.interviews)} interviews, times in {view.zone.key}:")
+        for i in view.interviews:
+            start_at, end_at = view.local(i.starts_at), view.local(i.ends_at)
+            peers = ", ".join(view.reviewers[p].full_name for p in i.peers if p in view.reviewers)
+            typer.echo(f"  {start_at:%Y-%m-%d %H:%M}–{end_at:%H:%M}  {programme.label_of(i)}  ({peers})")
+        for u in view.frame.unscheduled if view.frame else []:
+            typer.echo(f"  not fitted: {u['name']} — {programme.UNSCHEDULED_REASONS[u['reason']]}")
+
+    _run(generate)
+
+
+@visit_cli.command("calendar")
+def visit_calendar(cycle_id: int,
+                   peer: Annotated[str | None, typer.Option(help="Only this reviewer's interviews (e-mail).")] = None,
+                   output: Annotated[Path, typer.Option("-o", help="Folder to write into.")] = Path("reports"),
+                   as_email: AsWho = None):
+    """Write the programme (or one reviewer's interviews) as an iCalendar file; print its path."""
+    from app.auth.service import normalize_email
+    from app.visit import calendar, programme
+
+    def write(session: Session) -> None:
+        access, _user = _acting(session, cycle_id, as_email)
+        view = programme.programme(session, access.rights, access.cycle)
+        peer_id = None
+        if peer is not None:
+            peer_id = next((i for i, u in view.reviewers.items() if u.email == normalize_email(peer)), None)
+            if peer_id is None:
+                _fail([f"{peer} is not a reviewer of cycle {cycle_id}."])
+        output.mkdir(parents=True, exist_ok=True)
+        path = output / f"visit-programme-cycle-{cycle_id}{f'-peer-{peer_id}' if peer_id else ''}.ics"
+        path.write_bytes(calendar.programme_ics(view, access.cycle, peer_id, "en"))
+        typer.echo(str(path))
+
+    _run(write)
 
 
 def main() -> None:

@@ -73,6 +73,19 @@ FIELDS = {
     "questions": N_("Questions to ask"),
     "people_to_meet": N_("People to meet"),
     "phase": N_("Phase"),
+    "days": N_("Days of the visit"),
+    "day_start": N_("Start of the day"),
+    "day_end": N_("End of the day"),
+    "lunch_start": N_("Lunch break"),
+    "lunch_minutes": N_("Length of the lunch break"),
+    "travel_minutes": N_("Time to move between places"),
+    "time_zone": N_("Time zone"),
+    "interviewees": N_("People met"),
+    "peers": N_("Reviewers"),
+    "starts_at": N_("Start"),
+    "minutes": N_("Length in minutes"),
+    "location": N_("Place"),
+    "indicator_codes": N_("Indicators"),
 }
 
 

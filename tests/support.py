@@ -208,3 +208,36 @@ def add_interview(session: Session, cycle, peers: list[User], name: str = "Marie
     session.add(interview)
     session.commit()
     return interview
+
+
+PEOPLE_TO_MEET = [
+    {"name": "Hélène Marchetti", "role": "Deputy mayor", "organisation": "City of Velmar", "interpreter": False},
+    {"name": "Youssef Benali", "role": "Member", "organisation": "Consultative committee", "interpreter": True},
+    {"name": "Jana Novak", "role": "Director", "organisation": "Welcome centre", "interpreter": False},
+]
+VISIT_DAY = "2027-06-01"
+VISIT_FRAME = {"days": [VISIT_DAY, "2027-06-02"], "day_start": "09:00", "day_end": "17:30"}
+
+
+def reviews_naming_people(session, world, people=None, submit=True):
+    """The cycle in its preparatory review: both reviewers judge every indicator; the peer
+    names ``people`` on GG-AMB-1, the team leader asks about WP-IMP-9 and names Jana Novak
+    again (spelt otherwise); both submit unless told not to."""
+    people = PEOPLE_TO_MEET if people is None else people
+    start_preparatory_review(session, world.cycle)
+    for role in ("peer", "team_leader"):
+        write_review(session, world.cycle, world.people[role])
+    write_review(session, world.cycle, world.people["peer"], {"GG-AMB-1": "below"}, people_to_meet=people)
+    write_review(session, world.cycle, world.people["team_leader"], {"WP-IMP-9": "at"},
+                 questions=["Who funds the welcome centre?"],
+                 people_to_meet=[{"name": "jana  NOVAK", "role": "", "organisation": "", "interpreter": False}])
+    if submit:
+        for role in ("peer", "team_leader"):
+            write_review(session, world.cycle, world.people[role], {}, submit=True)
+
+
+def generate_programme(client, world, body=None, role="team_leader", **headers):
+    """``POST …/visit-programme`` (default: two days, 09:00–17:30) as ``role``."""
+    body = VISIT_FRAME if body is None else body
+    return client.post(f"/api/v1/cycles/{world.cycle.id}/visit-programme", json=body,
+                       headers={**world.auth(role), **headers})

@@ -453,7 +453,7 @@ def submissions_of(session: Session, cycles: list[Cycle]) -> dict[int, tuple[int
     return {id_of(c): (submitted.get(id_of(c), 0), reviewers.get(id_of(c), 0)) for c in cycles}
 
 
-def _unsubmitted_reviews(session: Session, cycle: Cycle) -> tuple[str, dict] | None:
+def unsubmitted_reviews(session: Session, cycle: Cycle) -> tuple[str, dict] | None:
     reviewers = reviewers_of(session, cycle)
     submitted = set(session.exec(select(PreparatoryReview.reviewer_id).where(
         PreparatoryReview.cycle_id == cycle.id, PreparatoryReview.status == SUBMITTED.value)).all())
@@ -467,7 +467,7 @@ def _unsubmitted_reviews(session: Session, cycle: Cycle) -> tuple[str, dict] | N
 
 
 # A coordinator may move on without a review that will not come, giving a recorded reason.
-register_exit_condition(Phase.PREPARATORY_REVIEW, _unsubmitted_reviews, overridable=True)
+register_exit_condition(Phase.PREPARATORY_REVIEW, unsubmitted_reviews, overridable=True)
 
 
 def consolidation_json(team: TeamConsolidation) -> bytes:

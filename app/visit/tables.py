@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.timeutil import utcnow
+from app.timeutil import UTCDateTime, utcnow
 from app.versioning import Versioned
 
 
@@ -55,8 +55,8 @@ class Interview(Versioned, SQLModel, table=True):
     interviewees: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     #: [user_id, ...]: the peers (or team leader) who hold it.
     peers: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    starts_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    ends_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     interpreter: bool = False
     #: The indicators the interlocutor was named for in the preparatory reviews.
     indicator_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
