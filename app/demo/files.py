@@ -26,6 +26,7 @@ from benchmark.text import folded
 
 from app.reviews.schemas import ReviewEntryWrite
 from app.self_assessment.schemas import EntryWrite
+from app.visit.schemas import ProgrammeGenerate
 
 LANGUAGES = ("fr", "en")
 LANGUAGE_NAMES = {"fr": "in French", "en": "in English"}
@@ -174,21 +175,8 @@ class ReviewsFile(_Strict):
 
 # --- the visit ------------------------------------------------------------------------------
 
-Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 #: A person's name, or a function in both languages (as in the people to meet).
 Name = Annotated[Annotated[Text, Tag("text")] | Annotated[LocalizedText, Tag("mapping")], Discriminator(_shape)]
-
-
-class ProgrammeDef(_Strict):
-    """What the team leader gives the scheduler: the days, and the hours of each (local
-    times of the host city)."""
-
-    days: list[date] = Field(min_length=1)
-    day_start: Clock = "09:00"
-    day_end: Clock = "17:30"
-    lunch_start: Clock | None = "12:30"
-    lunch_minutes: int = Field(default=60, ge=0)
-    travel_minutes: int = Field(default=0, ge=0)
 
 
 class VisitNoteDef(_Strict):
@@ -219,7 +207,8 @@ class FinalJudgementDef(_Strict):
 
 
 class VisitFile(_Strict):
-    programme: ProgrammeDef
+    #: What the team leader gives the scheduler (the API's request to generate it).
+    programme: ProgrammeGenerate
     interviews: list[InterviewDef] = []
     hypotheses: list[HypothesisCheckDef] = []
     judgements: list[FinalJudgementDef] = []
@@ -265,7 +254,7 @@ class VisitJudgement:
 @dataclass(frozen=True)
 class DemoVisit:
     file: str
-    programme: ProgrammeDef
+    programme: ProgrammeGenerate
     interviews: list[VisitInterview]
     hypotheses: list[VisitHypothesis]
     judgements: list[VisitJudgement]
@@ -594,8 +583,8 @@ def _visit(visit: VisitFile, lines: YamlLines, codes: Sequence[str], reviews: Re
         elif check.code not in known:
             lines.add((*at, "code"), f"hypotheses[{h}].code: no indicator {check.code} in the indicator set")
         else:
-            note = by_code[check.code].notes.get(check.reviewer) if check.code in by_code else None
-            if note is None or not (note.known or note.unknown or note.suspected):
+            wrote = by_code[check.code].notes.get(check.reviewer) if check.code in by_code else None
+            if wrote is None or not (wrote.known or wrote.unknown or wrote.suspected):
                 lines.add(at, f"hypotheses[{h}]: '{check.reviewer}' wrote no hypothesis on {check.code} "
                               f"in {reviews_file} (known, unknown or suspected)")
         pair = (check.reviewer, check.code)
