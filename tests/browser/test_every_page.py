@@ -48,6 +48,7 @@ from app.self_assessment.schemas import EntryWrite
 from app.reviews.tables import ReviewEntry
 from app.self_assessment.tables import SelfAssessmentEntry
 from app.settings import get_settings
+from app.visit.tables import FinalJudgement, HypothesisCheck, InterviewNote
 
 DEMO = Path(__file__).resolve().parents[2] / "reviews" / "demo" / "cycle.yaml"
 NARROW, WIDE = 390, 1280
@@ -165,6 +166,10 @@ def _typed_texts(session: Session) -> list[str]:
         texts.update((review.known, review.unknown, review.suspected, *review.questions))
         for person in review.people_to_meet:
             texts.update(str(v) for v in person.values())
+    # the demo's visit (Aldergem): what the team wrote in it
+    for text in (*session.exec(select(InterviewNote.text)), *session.exec(select(HypothesisCheck.comment)),
+                 *session.exec(select(FinalJudgement.rationale))):
+        texts.update(text.splitlines())
     return sorted((n for t in texts if (n := _normal(t))), key=len, reverse=True)
 
 
