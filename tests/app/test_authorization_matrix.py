@@ -116,7 +116,9 @@ def _fill(value, ids):
     if isinstance(value, str):
         return value.format(**ids) if "{" in value else value
     if isinstance(value, dict):
-        return {k: _fill(v, ids) for k, v in value.items()}
+        return {_fill(k, ids): _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
     return value
 
 
@@ -322,11 +324,57 @@ def test_notes_matrix(client, session, visit_world, method, path, body, expected
     assert not wrong, f"{method} {path}: " + "; ".join(wrong)
 
 
+# --- the visit programme: the same cycle in its visit; "{interview}" is an interview without
+# notes (so that the team leader may take it out). Built by the team leader only; read by the
+# team, coordinators and, from the visit on, the host city. ----------------------------------
+
+def programme_leader(status):
+    """The team leader gets ``status``; everyone else in the cycle 403."""
+    return visit_team(403, leader=status)
+
+
+INTERVIEW = {"interviewees": [{"name": "Ana Lima"}], "peers": ["{peer}"], "starts_at": "2027-06-03T10:00:00"}
+INTERVIEW_FORM = {"people": "Ana Lima ; Director", "date": "2027-06-03", "time": "10:00", "minutes": "60",
+                  "peer-{peer}": "on"}
+PROGRAMME_MATRIX = [
+    ("POST", "/api/v1/cycles/{cycle}/visit-programme", {"days": ["2027-06-01"]}, programme_leader(OK)),
+    ("GET", "/api/v1/cycles/{cycle}/visit-programme", None, visit_team(OK, host=OK)),
+    ("GET", "/api/v1/cycles/{cycle}/visit-programme.ics", None, visit_team(OK, host=OK)),
+    ("POST", "/api/v1/cycles/{cycle}/interviews", INTERVIEW, programme_leader(CREATED)),
+    ("GET", "/api/v1/cycles/{cycle}/interviews/{interview}", None, visit_team(OK, host=OK)),
+    ("PATCH", "/api/v1/cycles/{cycle}/interviews/{interview}", {"location": "Room 2"}, programme_leader(OK)),
+    ("DELETE", "/api/v1/cycles/{cycle}/interviews/{interview}", None, programme_leader(204)),
+    ("GET", "/cycles/{cycle}/programme", None, as_page(visit_team(OK, host=OK))),
+    ("GET", "/cycles/{cycle}/programme/agenda", None, as_page(visit_team(OK, host=OK))),
+    ("POST", "/cycles/{cycle}/programme/generate", {"day-0": "2027-06-01"}, as_page(programme_leader(303))),
+    ("GET", "/cycles/{cycle}/programme/new", None, as_page(programme_leader(OK))),
+    ("POST", "/cycles/{cycle}/programme/new", INTERVIEW_FORM, as_page(programme_leader(303))),
+    ("GET", "/cycles/{cycle}/programme/interviews/{interview}/edit", None, as_page(programme_leader(OK))),
+    ("POST", "/cycles/{cycle}/programme/interviews/{interview}/edit", INTERVIEW_FORM, as_page(programme_leader(303))),
+    ("POST", "/cycles/{cycle}/programme/interviews/{interview}/delete", {}, as_page(programme_leader(303))),
+]
+
+
+@pytest.mark.parametrize("method,path,body,expected", PROGRAMME_MATRIX,
+                         ids=[f"{m} {p}" for m, p, _, _ in PROGRAMME_MATRIX])
+def test_programme_matrix(client, session, visit_world, method, path, body, expected):
+    from datetime import UTC, datetime
+
+    from support import add_interview
+
+    world = visit_world
+    free = add_interview(session, world.cycle, [world.people["second"]], name="Omar Haddad",
+                         starts_at=datetime(2027, 6, 2, 9, 0, tzinfo=UTC))
+    ids = {"cycle": world.cycle.id, "interview": free.id, "peer": world.people["peer"].id}
+    wrong = _wrong_answers(client, session, world, VISIT_ROLES, method, path.format(**ids), body, expected, ids)
+    assert not wrong, f"{method} {path}: " + "; ".join(wrong)
+
+
 def test_every_route_is_in_the_matrix(engine):
     app = create_app(engine=engine)
     routes = {(m, r.path) for r in api_routes(app) for m in r.methods if m != "HEAD"}
     assert len(routes) > 30, "the routes were not found"
-    covered = {(m, p) for m, p, _, _ in MATRIX + REVIEW_MATRIX + NOTES_MATRIX} | PUBLIC
+    covered = {(m, p) for m, p, _, _ in MATRIX + REVIEW_MATRIX + NOTES_MATRIX + PROGRAMME_MATRIX} | PUBLIC
     names = {"{city_id}": "{host_city}", "{cycle_id}": "{cycle}", "{user_id}": "{peer}", "{code}": "GG-AMB-1",
              "{document_id}": "999", "{pillar}": "GG", "{dimension}": "AMB",
              "{reviewer_id}": "{peer_submitted}", "{interview_id}": "{interview}", "{note_id}": "{note}"}
