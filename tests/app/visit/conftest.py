@@ -2,10 +2,10 @@
 from datetime import UTC, datetime
 
 import pytest
+from support import add_interview, make_user, rights_of, start_visit, write_hypothesis
 
 from app.cycles import service as cycles_service
 from app.cycles.schemas import MemberCreate
-from support import add_interview, make_user, rights_of, start_visit, write_hypothesis
 
 
 @pytest.fixture

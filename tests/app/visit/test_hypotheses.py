@@ -4,12 +4,12 @@ and the consolidation page showing which hypotheses stand."""
 import re
 
 from sqlmodel import select
+from support import add_interview, browser_login, csrf_of
 
 from app.cycles import service as cycles_service
 from app.cycles.schemas import CycleCreate
 from app.visit import hypotheses
 from app.visit.tables import HypothesisCheck, InterviewNote
-from support import add_interview, browser_login, csrf_of
 
 HTML = {"Accept": "text/html"}
 JSON = {"Accept": "application/json"}

@@ -5,13 +5,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import select
+from support import add_interview, rights_of
 
 from benchmark.scales import Phase
 
 from app.cycles import service as cycles_service
 from app.cycles.schemas import CycleCreate
 from app.visit.tables import InterviewNote
-from support import add_interview, rights_of
 
 
 def notes_url(world, interview=None, tail=""):

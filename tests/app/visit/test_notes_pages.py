@@ -4,9 +4,9 @@ read-only), the cycle's notes, the cycle page's panel and My cycles' next steps.
 import re
 
 from sqlmodel import select
+from support import browser_login, csrf_of
 
 from app.visit.tables import InterviewNote
-from support import browser_login, csrf_of
 
 HTML = {"Accept": "text/html"}
 JSON = {"Accept": "application/json"}
