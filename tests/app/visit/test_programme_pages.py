@@ -24,6 +24,13 @@ def test_the_team_leader_generates_sees_and_changes_the_programme(client, sessio
     for name in ("Hélène Marchetti", "Youssef Benali", "Jana Novak"):
         assert name in r.text
     assert "Add my interviews to a calendar" in r.text and "Generate the programme again" in r.text
+    # generating again is asked first: without the box ticked, nothing is replaced
+    before = [(i.id, i.starts_at) for i in session.exec(select(Interview))]
+    again = {"csrf_token": csrf_of(client, url), "day-0": "2027-06-02", "day_start": "10:00", "day_end": "16:00"}
+    r = client.post(f"{url}/generate", data=again)
+    assert r.status_code == 422 and "tick the box to confirm" in r.text
+    session.expire_all()
+    assert [(i.id, i.starts_at) for i in session.exec(select(Interview))] == before
     interview = session.exec(select(Interview).order_by(Interview.starts_at)).first()
     edit = f"{url}/interviews/{interview.id}/edit"
     page = client.get(edit)
