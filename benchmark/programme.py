@@ -18,10 +18,10 @@ The decisions, in one place:
   not scheduled again (nor listed as unscheduled) and no new interview clashes with them or comes
   closer than the travel gap to them. Clashes among the fixed bookings themselves are the
   caller's to show (:func:`clashes`); they do not stop the scheduler.
-- **Objective**, lexicographic: as many people as possible; then as many (person, peer)
-  pairings as possible where the peer asked about one of the person's indicators; then the peers'
-  loads balanced (the spread between the most and the least loaded peer, in minutes of interviews
-  and fixed bookings).
+- **Objective**, lexicographic: as many people as possible; then as many people as possible
+  interviewed by at least one peer who asked about one of their indicators, then as many such
+  (person, peer) pairings as possible; then the peers' loads balanced (the spread between the
+  most and the least loaded peer, in minutes of interviews and fixed bookings).
 - **Three steps** (the models are in :mod:`benchmark.programme_models`): (1) *times*: CP-SAT
   chooses how many interviews of each length start when: the most people (proven), then the
   fewest interviews at once, then the earliest starts; (2) *seats*: who takes which time, a
@@ -30,9 +30,10 @@ The decisions, in one place:
   balance. Preference and balance are thus optimised for the times chosen, not over every
   timing; running few interviews at once leaves the pairing the most peers to choose from. A
   single model over people × peers × times (an optional interval per person and peer, a
-  no-overlap per peer) was tried first: on the benchmark's 60 people it ran out of time without
-  proving the count, and often without finding it, where these steps prove it in under a
-  second (``tests/perf/bench_programme.py``).
+  no-overlap per peer) was tried first: on the benchmark's 60 people (``tests/perf/
+  bench_programme.py``) its one-worker search stayed at greedy's 58 after 5 units of
+  deterministic work (14 s on the 2-core machine), and with interleaved neighbourhood search it
+  found 60 in 1 unit (13 s) without proving it. These steps prove 60 in about 0.2 s.
 - **Solver**: one worker and a fixed seed, bounded by deterministic time (``work_limit``), so
   that the same request gives the same programme on any machine; ``time_limit_seconds`` is a
   wall-clock safety net only. The request is put in a canonical order first, so the order of its
@@ -128,7 +129,7 @@ class ProgrammeRequest:
     interpreter_minutes: int = 90
     granularity_minutes: int = 15
     fixed: tuple[Booking, ...] = ()
-    work_limit: float = 2.0
+    work_limit: float = 0.5
     time_limit_seconds: float = 8.0
 
     def minutes_for(self, person: Person) -> int:
@@ -308,24 +309,25 @@ def clashes(bookings: Sequence[Booking], travel_minutes: int = 0) -> list[Clash]
     between the end of one booking and the start of the next on the same day; ordered by
     (first, second), then peers before people."""
     found: list[tuple[tuple[int, int, int, str], Clash]] = []
-    whose: dict[tuple[int, str], list[int]] = defaultdict(list)
+    whose: dict[tuple[int, int | str], list[int]] = defaultdict(list)  # (0, peer id) or (1, person key)
     for index, booking in enumerate(bookings):
         for peer in set(booking.peers):
-            whose[(peer, "")].append(index)
+            whose[(0, peer)].append(index)
         for key in set(booking.people):
-            whose[(-1, key)].append(index)
-    for (peer, key), indexes in whose.items():
-        gap = travel_minutes if not key else 0
+            whose[(1, key)].append(index)
+    for (kind, who), indexes in whose.items():
+        gap = travel_minutes if kind == 0 else 0
         ordered = sorted(indexes, key=lambda i: (bookings[i].day, bookings[i].start, i))
         for n, i in enumerate(ordered):
             for j in ordered[n + 1:]:
                 a, b = bookings[i], bookings[j]
                 if b.day != a.day or _minute(b.start) >= _minute(a.end) + gap:
-                    break
+                    break  # and so do all later ones
                 code: ClashCode = "overlap" if _minute(b.start) < _minute(a.end) else "too_close"
                 first, second = min(i, j), max(i, j)
-                clash = Clash(code, first, second, peer=None if key else peer, person=key or None)
-                found.append(((first, second, 1 if key else 0, key or str(peer)), clash))
+                clash = (Clash(code, first, second, peer=int(who)) if kind == 0
+                         else Clash(code, first, second, person=str(who)))
+                found.append(((first, second, kind, str(who)), clash))
     return [clash for _, clash in sorted(found, key=lambda item: item[0])]
 
 
@@ -417,8 +419,8 @@ def _seat(request: ProgrammeRequest, candidates: Sequence[Person], times: Sequen
     most of their preferred peers free then (two are enough) takes it, the one with the fewest
     preferred peers first (the hardest to please later), then by key; up to two of their free
     preferred peers are held for that time. People who prefer the same peers thus go to different
-    times, which gives the pairing room: in the benchmark, seating by key alone gave 86 preferred
-    pairings where this gives 111 (the most possible)."""
+    times, which gives the pairing room: on the benchmark's 60 people, seating by key gives 87
+    preferred pairings, this 110 (the single model's bound was 111)."""
     interests = {p.id: p.interests for p in request.peers}
     liked = {p.key: frozenset(k for k, codes in interests.items() if codes.intersection(p.indicator_codes))
              for p in candidates}

@@ -94,9 +94,10 @@ def choose_pairs(spans: Sequence[Span], lengths: Sequence[int], preferred: Seque
     who asked about the person's indicators) and ``hint`` (a pairing to start from; ``None``: not
     held). ``blocks`` and ``fixed_load``: per peer, the fixed bookings' spans and minutes.
 
-    Objective, lexicographic: the most interviews paired; then the most pairings of a person
-    with a peer they prefer; then the least spread between the most and the least loaded peer
-    (minutes of interviews and fixed bookings)."""
+    Objective, lexicographic: the most interviews paired; then the most interviews with at least
+    one peer the person prefers; then the most pairings of a person with a peer they prefer; then
+    the least spread between the most and the least loaded peer (minutes of interviews and fixed
+    bookings)."""
     model = cp_model.CpModel()
     held = [model.new_bool_var(f"held{n}") for n in range(len(spans))]
     chosen = {(n, k): model.new_bool_var(f"peer{n}_{k}") for n in range(len(spans)) for k in peers}
@@ -114,10 +115,18 @@ def choose_pairs(spans: Sequence[Span], lengths: Sequence[int], preferred: Seque
         load = sum(length * chosen[n, k] for n, length in enumerate(lengths)) + fixed_load.get(k, 0)
         model.add(high >= load)
         model.add(low <= load)
-    liked = sum(chosen[n, k] for n, wanted in enumerate(preferred) for k in sorted(wanted) if (n, k) in chosen)
+    liked, served = [], []
+    for n, wanted in enumerate(preferred):
+        mine = [chosen[n, k] for k in sorted(wanted) if (n, k) in chosen]
+        if mine:
+            liked += mine
+            served.append(model.new_bool_var(f"served{n}"))
+            model.add(served[-1] <= sum(mine))
+    # Each weight exceeds the whole range of every term after it.
     w_liked = most + 1
-    w_held = w_liked * (2 * len(spans) + 1)
-    model.maximize(w_held * sum(held) + w_liked * liked - (high - low))
+    w_served = w_liked * (2 * len(spans) + 1)
+    w_held = w_served * (len(spans) + 1)
+    model.maximize(w_held * sum(held) + w_served * sum(served) + w_liked * sum(liked) - (high - low))
     for n, pair in enumerate(hint):
         model.add_hint(held[n], int(pair is not None))
         for k in peers:

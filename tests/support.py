@@ -241,3 +241,16 @@ def generate_programme(client, world, body=None, role="team_leader", **headers):
     body = VISIT_FRAME if body is None else body
     return client.post(f"/api/v1/cycles/{world.cycle.id}/visit-programme", json=body,
                        headers={**world.auth(role), **headers})
+def write_hypothesis(session: Session, cycle, reviewer: User, code: str, performance: str = "at",
+                     questions: tuple[str, ...] = (), **lines) -> None:
+    """``reviewer`` writes a hypothesis (``known``, ``unknown``, ``suspected``) and
+    ``questions`` on ``code`` in their review, through the review's service (submitted or
+    not: the service writes what it is given; the tests of the visit use it on a submitted
+    review)."""
+    from app.reviews import service
+    from app.reviews.schemas import ReviewEntryWrite
+
+    review = service.load_reviews(session, cycle, [(reviewer, None)])[0]
+    data = ReviewEntryWrite(performance=performance, hypothesis=lines, questions=list(questions))
+    service.apply_entries(session, reviewer, cycle, [(code, review.entries.get(code), data)])
+    session.commit()

@@ -26,6 +26,7 @@ from app.labels import PERFORMANCE_SIGNS
 from app.people.tables import City
 from app.reviews import service
 from app.reviews.schemas import ReviewReopen
+from app.visit.hypotheses import STATE_ICONS, STATE_LABELS, STATES, hypotheses_by_indicator
 from app.web import Flash, FormFields, parse_form, redirect, render, run_form
 
 router = APIRouter()
@@ -51,8 +52,11 @@ def _initials(names: dict[int, str]) -> dict[int, str]:
     return out
 
 
-def consolidation_context(team: service.TeamConsolidation, iset: IndicatorSet, city: str) -> dict[str, Any]:
-    """What the consolidation page shows, from the pooled reviews alone (no database)."""
+def consolidation_context(team: service.TeamConsolidation, iset: IndicatorSet, city: str,
+                          hypothesis_states: dict[str, dict[int, str]] | None = None) -> dict[str, Any]:
+    """What the consolidation page shows, from the pooled reviews alone (no database); from
+    the visit on, with where each hypothesis stands (``hypothesis_states``: by code, each
+    reviewer's state), counted per indicator."""
     consolidation = team.consolidation
     names = {id_of(r.reviewer): r.reviewer.full_name for r in team.reviews}
     initials = _initials(names)
@@ -69,15 +73,23 @@ def consolidation_context(team: service.TeamConsolidation, iset: IndicatorSet, c
         "keys": PERFORMANCE_KEYS, "signs": PERFORMANCE_SIGNS, "count_bar": _count_bar, "initials": initials,
         "legend_names": ", ".join(f"{initials[i]} {n}" for i, n in names.items()),
         "who": lambda ids: ", ".join(names[i] for i in ids if i in names),
-        "rows_by_pillar": [(p, [i for i in consolidation.indicators if i.pillar == p.code]) for p in iset.pillars]}
+        "rows_by_pillar": [(p, [i for i in consolidation.indicators if i.pillar == p.code]) for p in iset.pillars],
+        "hypothesis_states": hypothesis_states or {}, "hypothesis_keys": STATES,
+        "hypothesis_counts": {code: {key: sum(1 for s in states.values() if s == key) for key in STATES}
+                              for code, states in (hypothesis_states or {}).items()},
+        "state_labels": STATE_LABELS, "state_icons": STATE_ICONS}
 
 
 def _page(request: Request, session, access: CycleAccess, status_code: int = 200):
     team = service.team_consolidation(session, access.rights, access.cycle)
     iset = get_set(session, access.cycle.indicator_set_version)
     city = session.get(City, access.cycle.host_city_id)
+    states = None
+    if access.rights.phase.order >= Phase.VISIT.order and access.rights.read_visit_notes() is True:
+        states = {code: {h.reviewer_id: h.state for h in views}
+                  for code, views in hypotheses_by_indicator(session, access.cycle).items()}
     return render(request, "reviews/consolidation.html", status_code=status_code, cycle=access.cycle,
-                  **consolidation_context(team, iset, city.name if city else ""))
+                  **consolidation_context(team, iset, city.name if city else "", states))
 
 
 @router.get("/cycles/{cycle_id}/consolidation")

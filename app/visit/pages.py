@@ -138,6 +138,8 @@ def generate(request: Request, session: SessionDep, access: PageCycle, form: For
     require(access.rights.edit_programme())
 
     def do_generate():
+        if programme.load_programme(session, access.cycle).interviews and not form.get("confirm"):
+            raise InvalidInput(N_("Generating again replaces the generated interviews: tick the box to confirm."))
         view = programme.generate(session, access.rights, access.cycle, _generation(form))
         left_out = len(view.frame.unscheduled) if view.frame else 0
         message = (N_("The programme is ready: %(count)s interviews; %(left)s people could not be fitted (see why "

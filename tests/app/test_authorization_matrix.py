@@ -116,7 +116,9 @@ def _fill(value, ids):
     if isinstance(value, str):
         return value.format(**ids) if "{" in value else value
     if isinstance(value, dict):
-        return {k: _fill(v, ids) for k, v in value.items()}
+        return {_fill(k, ids): _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
     return value
 
 
@@ -239,14 +241,143 @@ def test_review_matrix(client, session, review_world, method, path, body, expect
     assert not wrong, f"{method} {path}: " + "; ".join(wrong)
 
 
+# --- the visit's notes and hypotheses: the cycle in its visit, an interview held by the peer
+# (with a note of hers, "{note}") and a second peer who does not hold it ("second"); the
+# peer's hypothesis on GG-AMB-1. ``{peer_submitted}`` names the hypothesis' author here, as
+# the route's ``{reviewer_id}`` is named in test_every_route_is_in_the_matrix. -----------------
+
+VISIT_ROLES = ["anonymous", "outsider", "host_officer", "peer", "second", "team_leader", "coordinator"]
+
+
+def visit_team(status, peer=None, leader=None, second=None, host=403, coordinator=None):
+    """Every member of the review team gets ``status`` unless said otherwise; the host city
+    403 (until publication); coordinators as the team unless said otherwise."""
+    return {"anonymous": 401, "outsider": 404, "host_officer": host, "peer": status if peer is None else peer,
+            "second": status if second is None else second, "team_leader": status if leader is None else leader,
+            "coordinator": status if coordinator is None else coordinator}
+
+
+def note_writers(status):
+    """The interview's peer and the team leader write its notes; nobody else."""
+    return visit_team(403, peer=status, leader=status)
+
+
+def as_page(expected):
+    return {**expected, "anonymous": 303}
+
+
+NOTES_MATRIX = [
+    ("PUT", "/api/v1/cycles/{cycle}/interviews/{interview}/notes", {"text": "x"}, note_writers(OK)),
+    ("GET", "/api/v1/cycles/{cycle}/interviews/{interview}/notes", None, visit_team(OK)),
+    ("POST", "/api/v1/cycles/{cycle}/interviews/{interview}/notes", {"text": "x"}, note_writers(CREATED)),
+    ("PUT", "/api/v1/cycles/{cycle}/interviews/{interview}/notes/{note}", {"text": "y"},
+     visit_team(403, peer=OK)),  # its author only
+    ("GET", "/api/v1/cycles/{cycle}/notes", None, visit_team(OK)),
+    ("GET", "/api/v1/cycles/{cycle}/hypotheses", None, visit_team(OK)),
+    ("PUT", "/api/v1/cycles/{cycle}/hypotheses/{peer_submitted}/GG-AMB-1", {"state": "confirmed"},
+     visit_team(403, peer=OK, leader=OK)),
+    ("GET", "/cycles/{cycle}/interviews/{interview}", None, as_page(visit_team(OK))),
+    ("POST", "/cycles/{cycle}/interviews/{interview}/notes/mine", {"text": "x"}, as_page(note_writers(303))),
+    ("POST", "/cycles/{cycle}/interviews/{interview}/notes/new", {}, as_page(note_writers(303))),
+    ("POST", "/cycles/{cycle}/interviews/{interview}/notes/{note}", {"text": "y"},
+     as_page(visit_team(403, peer=303))),
+    ("GET", "/cycles/{cycle}/notes", None, as_page(visit_team(OK))),
+    ("GET", "/cycles/{cycle}/hypotheses", None, as_page(visit_team(OK))),
+    ("POST", "/cycles/{cycle}/hypotheses/{peer_submitted}/GG-AMB-1", {"state": "refuted"},
+     as_page(visit_team(403, peer=303, leader=303))),
+]
+
+
+@pytest.fixture
+def visit_world(session, world):
+    from datetime import timedelta
+
+    from app.auth.service import API, issue_token
+    from app.cycles import service as cycles_service
+    from app.cycles.schemas import MemberCreate
+    from app.visit import notes
+    from app.visit.notes_schemas import NoteWrite
+    from support import add_interview, make_user, rights_of, start_visit, write_hypothesis
+
+    second = make_user(session, "second@brueckenfeld.example", "Bruno Second", world.other_city)
+    cycles_service.add_member(session, rights_of(session, world.people["coordinator"], world.cycle), world.cycle,
+                              MemberCreate(user_id=second.id, role="peer"))
+    session.commit()
+    start_visit(session, world.cycle)
+    peer = world.people["peer"]
+    write_hypothesis(session, world.cycle, peer, "GG-AMB-1", known="A strategy exists.")
+    world.interview = add_interview(session, world.cycle, [peer])
+    world.note = notes.add_note(session, rights_of(session, peer, world.cycle), world.cycle, world.interview.id,
+                                NoteWrite(text="Her note."))
+    world.people["second"] = second
+    world.tokens["second"] = issue_token(session, second, API, timedelta(hours=1))
+    session.commit()
+    return world
+
+
+@pytest.mark.parametrize("method,path,body,expected", NOTES_MATRIX, ids=[f"{m} {p}" for m, p, _, _ in NOTES_MATRIX])
+def test_notes_matrix(client, session, visit_world, method, path, body, expected):
+    world = visit_world
+    ids = {"cycle": world.cycle.id, "interview": world.interview.id, "note": world.note.id,
+           "peer_submitted": world.people["peer"].id}
+    wrong = _wrong_answers(client, session, world, VISIT_ROLES, method, path.format(**ids), body, expected, ids)
+    assert not wrong, f"{method} {path}: " + "; ".join(wrong)
+
+
+# --- the visit programme: the same cycle in its visit; "{interview}" is an interview without
+# notes (so that the team leader may take it out). Built by the team leader only; read by the
+# team, coordinators and, from the visit on, the host city. ----------------------------------
+
+def programme_leader(status):
+    """The team leader gets ``status``; everyone else in the cycle 403."""
+    return visit_team(403, leader=status)
+
+
+INTERVIEW = {"interviewees": [{"name": "Ana Lima"}], "peers": ["{peer}"], "starts_at": "2027-06-03T10:00:00"}
+INTERVIEW_FORM = {"people": "Ana Lima ; Director", "date": "2027-06-03", "time": "10:00", "minutes": "60",
+                  "peer-{peer}": "on"}
+PROGRAMME_MATRIX = [
+    ("POST", "/api/v1/cycles/{cycle}/visit-programme", {"days": ["2027-06-01"]}, programme_leader(OK)),
+    ("GET", "/api/v1/cycles/{cycle}/visit-programme", None, visit_team(OK, host=OK)),
+    ("GET", "/api/v1/cycles/{cycle}/visit-programme.ics", None, visit_team(OK, host=OK)),
+    ("POST", "/api/v1/cycles/{cycle}/interviews", INTERVIEW, programme_leader(CREATED)),
+    ("GET", "/api/v1/cycles/{cycle}/interviews/{interview}", None, visit_team(OK, host=OK)),
+    ("PATCH", "/api/v1/cycles/{cycle}/interviews/{interview}", {"location": "Room 2"}, programme_leader(OK)),
+    ("DELETE", "/api/v1/cycles/{cycle}/interviews/{interview}", None, programme_leader(204)),
+    ("GET", "/cycles/{cycle}/programme", None, as_page(visit_team(OK, host=OK))),
+    ("GET", "/cycles/{cycle}/programme/agenda", None, as_page(visit_team(OK, host=OK))),
+    ("POST", "/cycles/{cycle}/programme/generate", {"day-0": "2027-06-01"}, as_page(programme_leader(303))),
+    ("GET", "/cycles/{cycle}/programme/new", None, as_page(programme_leader(OK))),
+    ("POST", "/cycles/{cycle}/programme/new", INTERVIEW_FORM, as_page(programme_leader(303))),
+    ("GET", "/cycles/{cycle}/programme/interviews/{interview}/edit", None, as_page(programme_leader(OK))),
+    ("POST", "/cycles/{cycle}/programme/interviews/{interview}/edit", INTERVIEW_FORM, as_page(programme_leader(303))),
+    ("POST", "/cycles/{cycle}/programme/interviews/{interview}/delete", {}, as_page(programme_leader(303))),
+]
+
+
+@pytest.mark.parametrize("method,path,body,expected", PROGRAMME_MATRIX,
+                         ids=[f"{m} {p}" for m, p, _, _ in PROGRAMME_MATRIX])
+def test_programme_matrix(client, session, visit_world, method, path, body, expected):
+    from datetime import UTC, datetime
+
+    from support import add_interview
+
+    world = visit_world
+    free = add_interview(session, world.cycle, [world.people["second"]], name="Omar Haddad",
+                         starts_at=datetime(2027, 6, 2, 9, 0, tzinfo=UTC))
+    ids = {"cycle": world.cycle.id, "interview": free.id, "peer": world.people["peer"].id}
+    wrong = _wrong_answers(client, session, world, VISIT_ROLES, method, path.format(**ids), body, expected, ids)
+    assert not wrong, f"{method} {path}: " + "; ".join(wrong)
+
+
 def test_every_route_is_in_the_matrix(engine):
     app = create_app(engine=engine)
     routes = {(m, r.path) for r in api_routes(app) for m in r.methods if m != "HEAD"}
     assert len(routes) > 30, "the routes were not found"
-    covered = {(m, p) for m, p, _, _ in MATRIX + REVIEW_MATRIX} | PUBLIC
+    covered = {(m, p) for m, p, _, _ in MATRIX + REVIEW_MATRIX + NOTES_MATRIX + PROGRAMME_MATRIX} | PUBLIC
     names = {"{city_id}": "{host_city}", "{cycle_id}": "{cycle}", "{user_id}": "{peer}", "{code}": "GG-AMB-1",
              "{document_id}": "999", "{pillar}": "GG", "{dimension}": "AMB",
-             "{reviewer_id}": "{peer_submitted}"}
+             "{reviewer_id}": "{peer_submitted}", "{interview_id}": "{interview}", "{note_id}": "{note}"}
 
     def normalise(path):
         for name, value in names.items():

@@ -1,9 +1,10 @@
 """The visit programme's pages: the programme at a glance, generating it, changing an
 interview by hand, the printable agenda; offered to whom may use them."""
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
-from support import browser_login, csrf_of
+from support import add_interview, browser_login, csrf_of, statements
 from support import generate_programme as _generate
 from support import reviews_naming_people as _reviews
 
@@ -23,6 +24,13 @@ def test_the_team_leader_generates_sees_and_changes_the_programme(client, sessio
     for name in ("Hélène Marchetti", "Youssef Benali", "Jana Novak"):
         assert name in r.text
     assert "Add my interviews to a calendar" in r.text and "Generate the programme again" in r.text
+    # generating again is asked first: without the box ticked, nothing is replaced
+    before = [(i.id, i.starts_at) for i in session.exec(select(Interview))]
+    again = {"csrf_token": csrf_of(client, url), "day-0": "2027-06-02", "day_start": "10:00", "day_end": "16:00"}
+    r = client.post(f"{url}/generate", data=again)
+    assert r.status_code == 422 and "tick the box to confirm" in r.text
+    session.expire_all()
+    assert [(i.id, i.starts_at) for i in session.exec(select(Interview))] == before
     interview = session.exec(select(Interview).order_by(Interview.starts_at)).first()
     edit = f"{url}/interviews/{interview.id}/edit"
     page = client.get(edit)
@@ -58,3 +66,19 @@ def test_a_peer_reads_the_programme_without_the_team_leaders_controls(client, se
     assert client.get(f"/cycles/{world.cycle.id}/programme/new").status_code == 403
     browser_login(client, session, world.people["host_officer"])
     assert client.get(f"/cycles/{world.cycle.id}/programme").status_code == 403
+
+
+def test_the_programme_page_asks_as_many_queries_for_many_interviews_as_for_few(client, session, world, engine):
+    _reviews(session, world)
+    _generate(client, world)
+    browser_login(client, session, world.people["team_leader"])
+    url = f"/cycles/{world.cycle.id}/programme"
+    with statements(engine) as few:
+        assert client.get(url).status_code == 200
+    for n in range(12):  # twelve more, by hand, on a third day
+        add_interview(session, world.cycle, [world.people["peer"]], name=f"Extra {n}",
+                      starts_at=datetime(2027, 6, 3, 6, 0, tzinfo=UTC) + timedelta(hours=n), origin="manual")
+    with statements(engine) as many:
+        page = client.get(url)
+    assert page.status_code == 200 and page.text.count('id="interview-') == 3 + 12
+    assert len(many) == len(few)
