@@ -53,8 +53,9 @@ from app.people.tables import City, User
 from app.reviews import service as reviews
 from app.self_assessment import service as reports
 from app.timeutil import utcnow
-from app.visit import programme
-from app.visit.tables import FinalJudgement, HypothesisCheck, Interview, InterviewNote, VisitProgramme
+from app.visit import hypotheses, notes, programme
+from app.visit.notes_schemas import HypothesisState, HypothesisWrite, NoteWrite
+from app.visit.tables import FinalJudgement, Interview, VisitProgramme
 
 __all__ = ["DemoDataError", "load_demo"]
 
@@ -198,12 +199,7 @@ def _load_visit(session: Session, visit: DemoVisit, spec: CycleDef, network: _Ne
         _write_judgement(session, leader_rights, cycle, judgement, lang)
 
 
-# --- INTERIM: written straight into the visit's tables ------------------------------------------
-# The services of the notes, the hypotheses and the final judgements are not on main yet:
-# until they are, the visit's rows are written here, one function per kind, with the
-# rights their services check and the audit records they keep. Replace each body by a call
-# to its service (app/visit/notes.py add_note, app/visit/hypotheses.py settle,
-# app/visit/judgements.py write_judgement) once they are merged.
+# --- What the team writes during the visit, through the services ------------------------------
 
 def _write_notes(session: Session, visit: DemoVisit, cycle: Cycle,
                  interviews: list[Interview], lang: str) -> list[list[tuple[int, list[str]]]]:
@@ -214,14 +210,9 @@ def _write_notes(session: Session, visit: DemoVisit, cycle: Cycle,
         ids = []
         for n, note in enumerate(item.notes):
             author = session.get_one(User, interview.peers[n % len(interview.peers)])
-            require(_rights(session, author, cycle).write_notes(list(interview.peers)))
-            now = utcnow()
-            row = InterviewNote(cycle_id=id_of(cycle), interview_id=id_of(interview), author_id=id_of(author),
-                                text=note.text[lang], indicator_codes=list(note.codes), created_at=now, updated_at=now)
-            session.add(row)
-            session.flush()
-            record(session, author.id, "create", "interview_note", f"{cycle.id}/{row.id}", None, snapshot(row))
-            ids.append((id_of(row), list(note.codes)))
+            view = notes.add_note(session, _rights(session, author, cycle), cycle, id_of(interview),
+                                  NoteWrite(text=note.text[lang], indicator_codes=note.codes))
+            ids.append((view.id, list(view.indicator_codes)))
         written.append(ids)
     return written
 
@@ -229,15 +220,15 @@ def _write_notes(session: Session, visit: DemoVisit, cycle: Cycle,
 def _settle_hypothesis(session: Session, check: VisitHypothesis, reviewer: User, cycle: Cycle, note_ids: list[int],
                        lang: str) -> None:
     """A reviewer marks their own hypothesis confirmed, refuted or open, citing the notes."""
-    require(_rights(session, reviewer, cycle).check_hypothesis(id_of(reviewer)))
-    row = HypothesisCheck(cycle_id=id_of(cycle), reviewer_id=id_of(reviewer), indicator_code=check.code,
-                          state=check.state, note_ids=note_ids, comment=check.comment[lang],
-                          updated_by=id_of(reviewer), updated_at=utcnow())
-    session.add(row)
-    session.flush()
-    record(session, reviewer.id, "create", "hypothesis_check", f"{cycle.id}/{reviewer.id}/{check.code}", None,
-           snapshot(row))
+    hypotheses.settle(session, _rights(session, reviewer, cycle), cycle, id_of(reviewer), check.code,
+                      HypothesisWrite(state=HypothesisState(check.state), note_ids=note_ids,
+                                      comment=check.comment[lang]), None)
 
+
+# --- INTERIM: written straight into the final judgements' table ---------------------------------
+# The final judgements' service is not on main yet: until it is, the rows are written here,
+# with the rights its service checks and the audit record it keeps. Replace the body by a
+# call to app/visit/judgements.py's write_judgement once it is merged.
 
 def _write_judgement(session: Session, rights: CycleRights, cycle: Cycle, judgement: VisitJudgement,
                      lang: str) -> None:

@@ -26,6 +26,7 @@ from benchmark.text import folded
 
 from app.reviews.schemas import ReviewEntryWrite
 from app.self_assessment.schemas import EntryWrite
+from app.visit.notes_schemas import HypothesisState, HypothesisWrite, NoteWrite
 from app.visit.schemas import ProgrammeGenerate
 
 LANGUAGES = ("fr", "en")
@@ -194,7 +195,7 @@ class InterviewDef(_Strict):
 class HypothesisCheckDef(_Strict):
     reviewer: Key
     code: Text
-    state: Literal["open", "confirmed", "refuted"]
+    state: HypothesisState
     #: Interviewees of this file whose interview's notes on ``code`` settled it.
     settled_by: list[Name] = []
     comment: LocalizedText | None = None
@@ -570,6 +571,11 @@ def _visit(visit: VisitFile, lines: YamlLines, codes: Sequence[str], reviews: Re
             for k, code in _duplicates(note.indicators):
                 lines.add((*at, "notes", j, "indicators", k),
                           f"interviews[{i}].notes[{j}].indicators[{k}]: {code} comes twice")
+            for lang in LANGUAGES:  # as the notes' service will take it
+                try:
+                    NoteWrite.model_validate({"text": note.text.get(lang), "indicator_codes": note.indicators})
+                except ValidationError as exc:
+                    _refused(exc, lines, (*at, "notes", j), f"interviews[{i}].notes[{j}]", lang)
             notes.append(VisitNote(list(dict.fromkeys(note.indicators)),
                                    {lang: note.text.get(lang) for lang in LANGUAGES}))
         interviews.append(VisitInterview(names, notes, lines.line_of((*at, "interviewee"))))
@@ -604,7 +610,12 @@ def _visit(visit: VisitFile, lines: YamlLines, codes: Sequence[str], reviews: Re
                                                   f"{names['en']}'s interview is on {check.code}")
             else:
                 settled_by.append(index)
-        hypotheses.append(VisitHypothesis(reviews.reviewers.get(check.reviewer, ""), check.code, check.state,
+        for lang in LANGUAGES:
+            try:
+                HypothesisWrite.model_validate({"state": check.state, "comment": _text(check.comment, lang)})
+            except ValidationError as exc:
+                _refused(exc, lines, at, f"hypotheses[{h}]", lang)
+        hypotheses.append(VisitHypothesis(reviews.reviewers.get(check.reviewer, ""), check.code, check.state.value,
                                           settled_by, {lang: _text(check.comment, lang) for lang in LANGUAGES}))
     _check_some_codes([j.code for j in visit.judgements], known, lines, "judgements")
     judgements = [VisitJudgement(j.code, j.performance, {lang: j.rationale.get(lang) for lang in LANGUAGES})

@@ -275,9 +275,9 @@ def test_aldergem_s_programme_was_generated_over_three_days(demo):
     assert len(people) >= 30
     assert scheduled + unscheduled == Counter(folded(p.name) for p in people)  # each once, scheduled or not
     assert len(interviews) >= 30
-    # The peers share the load, and the interviews fill the three days.
+    # Every reviewer holds a share of the interviews, which fill the three days.
     load = Counter(p for i in interviews for p in i.peers)
-    assert max(load.values()) - min(load.values()) <= 3
+    assert set(load) == team and min(load.values()) >= 6
     assert {i.starts_at.astimezone(zone).date().isoformat() for i in interviews} == set(programme.days)
 
 
