@@ -73,6 +73,7 @@ FIELDS = {
     "questions": N_("Questions to ask"),
     "people_to_meet": N_("People to meet"),
     "phase": N_("Phase"),
+    "rationale": N_("Rationale"),
 }
 
 

@@ -28,6 +28,8 @@ from app.secret_key import with_secret_key
 from app.self_assessment import api as self_assessment_api
 from app.self_assessment import pages as self_assessment_pages
 from app.settings import Settings, get_settings
+from app.visit import judgements_api as visit_judgements_api
+from app.visit import judgements_pages as visit_judgements_pages
 from app.web import APP_DIR, check_csrf
 
 
@@ -61,12 +63,14 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
     api = APIRouter(prefix="/api/v1")
     for module in (auth_api, indicators_api, people_api, cycles_api, self_assessment_api, reviews_api):
         api.include_router(module.router)
+    api.include_router(visit_judgements_api.router)
     app.include_router(api)
 
     pages = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
     for module in (auth_pages, cycles_pages, people_pages, indicators_pages, self_assessment_pages,
                    review_team_pages, review_workbook_pages, reviews_pages):
         pages.include_router(module.router)
+    pages.include_router(visit_judgements_pages.router)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=APP_DIR / "static"), name="static")
 

@@ -239,11 +239,52 @@ def test_review_matrix(client, session, review_world, method, path, body, expect
     assert not wrong, f"{method} {path}: " + "; ".join(wrong)
 
 
+# --- the final judgements: the cycle in its visit, every review submitted ("at" throughout) ----
+
+def visit_readers(status=OK):
+    """The team's visit notes and judgements: the team and coordinators; the host city's
+    officer only once the report is published."""
+    return {"anonymous": 401, "outsider": 404, "host_officer": 403, "peer": status, "team_leader": status,
+            "coordinator": status}
+
+
+def judge_only(status):
+    return {"anonymous": 401, "outsider": 404, "host_officer": 403, "peer": 403, "team_leader": status,
+            "coordinator": 403}
+
+
+JUDGEMENT_MATRIX = [
+    ("GET", "/api/v1/cycles/{cycle}/assessment", None, visit_readers()),
+    ("PUT", "/api/v1/cycles/{cycle}/assessment/GG-AMB-1", {"performance": "at"}, judge_only(OK)),
+    ("GET", "/cycles/{cycle}/judgements", None, {**visit_readers(), "anonymous": 303}),
+    ("GET", "/cycles/{cycle}/judgements/GG-AMB-1", None, {**visit_readers(), "anonymous": 303}),
+    ("POST", "/cycles/{cycle}/judgements/GG-AMB-1", {"version": "", "performance": "at"},
+     {**judge_only(303), "anonymous": 303}),
+]
+
+
+@pytest.fixture
+def visit_world(session, world):
+    from support import start_visit
+
+    start_visit(session, world.cycle)
+    return world
+
+
+@pytest.mark.parametrize("method,path,body,expected", JUDGEMENT_MATRIX,
+                         ids=[f"{m} {p}" for m, p, _, _ in JUDGEMENT_MATRIX])
+def test_judgement_matrix(client, session, visit_world, method, path, body, expected):
+    ids = {"cycle": visit_world.cycle.id, "peer": visit_world.people["peer"].id,
+           "host_city": visit_world.host_city.id}
+    wrong = _wrong_answers(client, session, visit_world, ROLES, method, path.format(**ids), body, expected, ids)
+    assert not wrong, f"{method} {path}: " + "; ".join(wrong)
+
+
 def test_every_route_is_in_the_matrix(engine):
     app = create_app(engine=engine)
     routes = {(m, r.path) for r in api_routes(app) for m in r.methods if m != "HEAD"}
     assert len(routes) > 30, "the routes were not found"
-    covered = {(m, p) for m, p, _, _ in MATRIX + REVIEW_MATRIX} | PUBLIC
+    covered = {(m, p) for m, p, _, _ in MATRIX + REVIEW_MATRIX + JUDGEMENT_MATRIX} | PUBLIC
     names = {"{city_id}": "{host_city}", "{cycle_id}": "{cycle}", "{user_id}": "{peer}", "{code}": "GG-AMB-1",
              "{document_id}": "999", "{pillar}": "GG", "{dimension}": "AMB",
              "{reviewer_id}": "{peer_submitted}"}

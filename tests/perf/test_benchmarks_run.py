@@ -12,6 +12,7 @@ RUNS = {
     "bench_api.py": ["--rounds", "1", "-n", "2", "--http-seconds", "0"],
     "bench_self_assessment.py": ["--rounds", "1", "--imports", "1", "--pages", "1"],
     "bench_reviews.py": ["--rounds", "1", "-n", "1"],
+    "bench_judgements.py": ["--rounds", "1", "-n", "1"],
 }
 
 
