@@ -86,6 +86,7 @@ FIELDS = {
     "minutes": N_("Length in minutes"),
     "location": N_("Place"),
     "indicator_codes": N_("Indicators"),
+    "rationale": N_("Rationale"),
 }
 
 

@@ -30,6 +30,8 @@ from app.self_assessment import pages as self_assessment_pages
 from app.settings import Settings, get_settings
 from app.visit import api as visit_api
 from app.visit import hypotheses_pages as visit_hypotheses_pages
+from app.visit import judgements_api as visit_judgements_api
+from app.visit import judgements_pages as visit_judgements_pages
 from app.visit import notes_api as visit_notes_api
 from app.visit import notes_pages as visit_notes_pages
 from app.visit import pages as visit_pages
@@ -65,14 +67,14 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
 
     api = APIRouter(prefix="/api/v1")
     for module in (auth_api, indicators_api, people_api, cycles_api, self_assessment_api, reviews_api,
-                   visit_api, visit_notes_api):
+                   visit_api, visit_notes_api, visit_judgements_api):
         api.include_router(module.router)
     app.include_router(api)
 
     pages = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
     for module in (auth_pages, cycles_pages, people_pages, indicators_pages, self_assessment_pages,
                    review_team_pages, review_workbook_pages, reviews_pages, visit_pages,
-                   visit_notes_pages, visit_hypotheses_pages):
+                   visit_notes_pages, visit_hypotheses_pages, visit_judgements_pages):
         pages.include_router(module.router)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=APP_DIR / "static"), name="static")

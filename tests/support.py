@@ -253,4 +253,49 @@ def write_hypothesis(session: Session, cycle, reviewer: User, code: str, perform
     review = service.load_reviews(session, cycle, [(reviewer, None)])[0]
     data = ReviewEntryWrite(performance=performance, hypothesis=lines, questions=list(questions))
     service.apply_entries(session, reviewer, cycle, [(code, review.entries.get(code), data)])
+def visit_with_majorities(session: Session, world):
+    """The ``world`` fixture's cycle in its visit, three reviewers (two peers and the team leader) having
+    submitted: GG-AMB-1's majority is "below" (2 of 3), GG-AMB-2 has none (a three-way
+    tie), every other indicator's is "at"."""
+    from benchmark.scales import Phase
+
+    from app.auth.service import API
+    from app.cycles import service as cycles_service
+    from app.cycles.schemas import MemberCreate
+
+    second = make_user(session, "second@brueckenfeld.example", "Bruno Second", world.other_city)
+    cycles_service.add_member(session, rights_of(session, world.people["coordinator"], world.cycle), world.cycle,
+                              MemberCreate(user_id=second.id, role="peer"))
+    world.people["second"] = second
+    world.tokens["second"] = issue_token(session, second, API, timedelta(hours=1))
+    session.commit()
+    start_preparatory_review(session, world.cycle)
+    splits = {"peer": ("below", "above"), "second": ("below", "below"), "team_leader": ("at", "at")}
+    for who, (amb1, amb2) in splits.items():
+        write_review(session, world.cycle, world.people[who], submit=False)
+        write_review(session, world.cycle, world.people[who], {"GG-AMB-1": amb1, "GG-AMB-2": amb2}, submit=True,
+                     hypothesis={"known": f"{who} knows.", "unknown": "", "suspected": ""})
+    cycles_service.change_phase(session, rights_of(session, world.people["coordinator"], world.cycle), world.cycle,
+                                Phase.VISIT)
+    session.commit()
+    return world
+
+
+def judge_all(session: Session, cycle, performance: str = "at") -> None:
+    """The team leader gives every indicator not judged yet its final judgement (with a
+    rationale, should it depart from the peers' majority), through the judgements' service:
+    what the visit needs to end."""
+    from sqlmodel import select
+
+    from app.cycles.tables import CycleMember
+    from app.visit import judgements
+    from app.visit.judgements_schemas import JudgementWrite
+
+    leader = session.exec(select(User).join(CycleMember, CycleMember.user_id == User.id).where(
+        CycleMember.cycle_id == cycle.id, CycleMember.role == "team_leader")).one()
+    rights = rights_of(session, leader, cycle)
+    for entry in judgements.judgement_entries(session, cycle):
+        if not entry.judged:
+            judgements.write_judgement(session, rights, cycle, entry.code, JudgementWrite(
+                performance=performance, rationale="Seen on the visit."), None)
     session.commit()

@@ -288,6 +288,30 @@ NOTES_MATRIX = [
 ]
 
 
+# --- the final judgements: the cycle in its visit, every review submitted ("at" throughout) ----
+
+def visit_readers(status=OK):
+    """The team's visit notes and judgements: the team and coordinators; the host city's
+    officer only once the report is published."""
+    return {"anonymous": 401, "outsider": 404, "host_officer": 403, "peer": status, "team_leader": status,
+            "coordinator": status}
+
+
+def judge_only(status):
+    return {"anonymous": 401, "outsider": 404, "host_officer": 403, "peer": 403, "team_leader": status,
+            "coordinator": 403}
+
+
+JUDGEMENT_MATRIX = [
+    ("GET", "/api/v1/cycles/{cycle}/assessment", None, visit_readers()),
+    ("PUT", "/api/v1/cycles/{cycle}/assessment/GG-AMB-1", {"performance": "at"}, judge_only(OK)),
+    ("GET", "/cycles/{cycle}/judgements", None, {**visit_readers(), "anonymous": 303}),
+    ("GET", "/cycles/{cycle}/judgements/GG-AMB-1", None, {**visit_readers(), "anonymous": 303}),
+    ("POST", "/cycles/{cycle}/judgements/GG-AMB-1", {"version": "", "performance": "at"},
+     {**judge_only(303), "anonymous": 303}),
+]
+
+
 @pytest.fixture
 def visit_world(session, world):
     from datetime import timedelta
@@ -346,7 +370,8 @@ PROGRAMME_MATRIX = [
     ("DELETE", "/api/v1/cycles/{cycle}/interviews/{interview}", None, programme_leader(204)),
     ("GET", "/cycles/{cycle}/programme", None, as_page(visit_team(OK, host=OK))),
     ("GET", "/cycles/{cycle}/programme/agenda", None, as_page(visit_team(OK, host=OK))),
-    ("POST", "/cycles/{cycle}/programme/generate", {"day-0": "2027-06-01"}, as_page(programme_leader(303))),
+    ("POST", "/cycles/{cycle}/programme/generate", {"day-0": "2027-06-01", "confirm": "on"},
+     as_page(programme_leader(303))),
     ("GET", "/cycles/{cycle}/programme/new", None, as_page(programme_leader(OK))),
     ("POST", "/cycles/{cycle}/programme/new", INTERVIEW_FORM, as_page(programme_leader(303))),
     ("GET", "/cycles/{cycle}/programme/interviews/{interview}/edit", None, as_page(programme_leader(OK))),
@@ -370,11 +395,21 @@ def test_programme_matrix(client, session, visit_world, method, path, body, expe
     assert not wrong, f"{method} {path}: " + "; ".join(wrong)
 
 
+@pytest.mark.parametrize("method,path,body,expected", JUDGEMENT_MATRIX,
+                         ids=[f"{m} {p}" for m, p, _, _ in JUDGEMENT_MATRIX])
+def test_judgement_matrix(client, session, visit_world, method, path, body, expected):
+    ids = {"cycle": visit_world.cycle.id, "peer": visit_world.people["peer"].id,
+           "host_city": visit_world.host_city.id}
+    wrong = _wrong_answers(client, session, visit_world, ROLES, method, path.format(**ids), body, expected, ids)
+    assert not wrong, f"{method} {path}: " + "; ".join(wrong)
+
+
 def test_every_route_is_in_the_matrix(engine):
     app = create_app(engine=engine)
     routes = {(m, r.path) for r in api_routes(app) for m in r.methods if m != "HEAD"}
     assert len(routes) > 30, "the routes were not found"
-    covered = {(m, p) for m, p, _, _ in MATRIX + REVIEW_MATRIX + NOTES_MATRIX + PROGRAMME_MATRIX} | PUBLIC
+    covered = {(m, p) for m, p, _, _ in MATRIX + REVIEW_MATRIX + NOTES_MATRIX + PROGRAMME_MATRIX
+               + JUDGEMENT_MATRIX} | PUBLIC
     names = {"{city_id}": "{host_city}", "{cycle_id}": "{cycle}", "{user_id}": "{peer}", "{code}": "GG-AMB-1",
              "{document_id}": "999", "{pillar}": "GG", "{dimension}": "AMB",
              "{reviewer_id}": "{peer_submitted}", "{interview_id}": "{interview}", "{note_id}": "{note}"}

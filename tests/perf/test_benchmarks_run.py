@@ -13,6 +13,7 @@ RUNS = {
     "bench_self_assessment.py": ["--rounds", "1", "--imports", "1", "--pages", "1"],
     "bench_reviews.py": ["--rounds", "1", "-n", "1"],
     "bench_programme.py": ["--rounds", "1"],
+    "bench_judgements.py": ["--rounds", "1", "-n", "1"],
 }
 
 

@@ -1,6 +1,6 @@
 """Cycles, members and phases as the contract writes them."""
 from sqlmodel import select
-from support import submit_all_reviews, submit_report
+from support import judge_all, submit_all_reviews, submit_report
 
 from app.audit.tables import AuditEntry
 from app.cycles.tables import Cycle, CycleMember
@@ -105,6 +105,8 @@ def test_published_cycle_is_frozen(client, world, session):
         assert phase(client, world, "coordinator", target).status_code == 200
         if target == "preparatory_review":
             submit_all_reviews(session, world.cycle)
+        if target == "visit":
+            judge_all(session, world.cycle)
     assert phase(client, world, "coordinator", "reporting").status_code == 409
     r = client.post(f"/api/v1/cycles/{world.cycle.id}/members", json={"user_id": world.people["outsider"].id, "role": "peer"},
                     headers=world.auth("coordinator"))
@@ -152,6 +154,8 @@ def test_published_cycle_title_and_deadlines_are_frozen(client, world, session):
         phase(client, world, "coordinator", target)
         if target == "preparatory_review":
             submit_all_reviews(session, world.cycle)
+        if target == "visit":
+            judge_all(session, world.cycle)
     r = client.patch(f"/api/v1/cycles/{world.cycle.id}", json={"title": "Renamed"}, headers=world.auth("coordinator"))
     assert r.status_code == 409
     session.expire_all()
