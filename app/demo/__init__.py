@@ -21,11 +21,11 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from benchmark.indicators import Problem
-from benchmark.scales import CycleRole, Performance, Phase
+from benchmark.scales import CycleRole, Phase
 from benchmark.text import folded
 
 from app.audit.service import record, snapshot
-from app.auth.permissions import CycleRights, require
+from app.auth.permissions import CycleRights
 from app.auth.security import hash_password
 from app.auth.service import normalize_email
 from app.cycles import service as cycles
@@ -52,10 +52,10 @@ from app.people.schemas import CityCreate
 from app.people.tables import City, User
 from app.reviews import service as reviews
 from app.self_assessment import service as reports
-from app.timeutil import utcnow
-from app.visit import hypotheses, notes, programme
+from app.visit import hypotheses, judgements, notes, programme
+from app.visit.judgements_schemas import JudgementWrite
 from app.visit.notes_schemas import HypothesisState, HypothesisWrite, NoteWrite
-from app.visit.tables import FinalJudgement, Interview, VisitProgramme
+from app.visit.tables import Interview, VisitProgramme
 
 __all__ = ["DemoDataError", "load_demo"]
 
@@ -225,25 +225,9 @@ def _settle_hypothesis(session: Session, check: VisitHypothesis, reviewer: User,
                                       comment=check.comment[lang]), None)
 
 
-# --- INTERIM: written straight into the final judgements' table ---------------------------------
-# The final judgements' service is not on main yet: until it is, the rows are written here,
-# with the rights its service checks and the audit record it keeps. Replace the body by a
-# call to app/visit/judgements.py's write_judgement once it is merged.
-
 def _write_judgement(session: Session, rights: CycleRights, cycle: Cycle, judgement: VisitJudgement,
                      lang: str) -> None:
-    """The team leader's final judgement of one indicator, against the peers' majority."""
-    require(rights.judge())
-    majority = _majorities(session, rights, cycle).get(judgement.code)
-    row = FinalJudgement(cycle_id=id_of(cycle), indicator_code=judgement.code, performance=judgement.performance.value,
-                         rationale=judgement.rationale[lang], majority=majority.value if majority else None,
-                         departs_from_majority=majority is not None and judgement.performance != majority,
-                         judged_by=id_of(rights.user), updated_at=utcnow())
-    session.add(row)
-    session.flush()
-    record(session, rights.user.id, "create", "final_judgement", f"{cycle.id}/{judgement.code}", None, snapshot(row))
-
-
-def _majorities(session: Session, rights: CycleRights, cycle: Cycle) -> dict[str, Performance | None]:
-    """The peers' majority per indicator, from the submitted reviews."""
-    return {i.code: i.majority for i in reviews.team_consolidation(session, rights, cycle).consolidation.indicators}
+    """The team leader's final judgement of one indicator (with why, where it departs from
+    the peers' majority)."""
+    judgements.write_judgement(session, rights, cycle, judgement.code, JudgementWrite(
+        performance=judgement.performance, rationale=judgement.rationale[lang]), None)

@@ -26,6 +26,7 @@ from benchmark.text import folded
 
 from app.reviews.schemas import ReviewEntryWrite
 from app.self_assessment.schemas import EntryWrite
+from app.visit.judgements_schemas import JudgementWrite
 from app.visit.notes_schemas import HypothesisState, HypothesisWrite, NoteWrite
 from app.visit.schemas import ProgrammeGenerate
 
@@ -618,6 +619,13 @@ def _visit(visit: VisitFile, lines: YamlLines, codes: Sequence[str], reviews: Re
         hypotheses.append(VisitHypothesis(reviews.reviewers.get(check.reviewer, ""), check.code, check.state.value,
                                           settled_by, {lang: _text(check.comment, lang) for lang in LANGUAGES}))
     _check_some_codes([j.code for j in visit.judgements], known, lines, "judgements")
+    for n, judgement in enumerate(visit.judgements):
+        for lang in LANGUAGES:  # as the final judgements' service will take it
+            try:
+                JudgementWrite.model_validate({"performance": judgement.performance,
+                                               "rationale": judgement.rationale.get(lang)})
+            except ValidationError as exc:
+                _refused(exc, lines, ("judgements", n), f"judgements[{n}]", lang)
     judgements = [VisitJudgement(j.code, j.performance, {lang: j.rationale.get(lang) for lang in LANGUAGES})
                   for j in visit.judgements]
     return DemoVisit(lines.file, visit.programme, interviews, hypotheses, judgements)
