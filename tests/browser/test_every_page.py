@@ -297,7 +297,9 @@ def test_no_page_scrolls_sideways_at_390_or_1280_px(crawl: Crawl):
 # --- one language per page ----------------------------------------------------------
 
 #: Words that are the same in both languages, or too short or common to tell them apart.
-BOTH_LANGUAGES = {"Coordination", "Pair", "Rapport", "parties"}  # "parties": "N parties" (parts) in French
+#: ("parties": "N parties", parts, in French; "notes": "notes : 3" beside "notes: 3" on the cycle
+#: page and My cycles once a demo cycle is in its visit.)
+BOTH_LANGUAGES = {"Coordination", "Pair", "Rapport", "parties", "notes"}
 #: Values of the contract that a page must show through their label, never as such.
 CODES = sorted({v.value for enum in (CycleRole, Phase, ReportStatus, SelfRating, SetStatus) for v in enum
                 if len(v.value) > 3})
