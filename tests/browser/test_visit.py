@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from browser_support import log_in, shot
@@ -90,7 +91,7 @@ def test_the_team_leader_builds_the_programme_and_settles_the_judgements(page: P
     # the whole programme into a calendar
     with page.expect_download() as download:
         page.get_by_role("link", name="Add the whole programme to a calendar (.ics)").click()
-    events = Calendar.from_ical(open(download.value.path(), "rb").read()).walk("VEVENT")
+    events = Calendar.from_ical(Path(download.value.path()).read_bytes()).walk("VEVENT")
     assert sorted(str(e["summary"]) for e in events) == [
         "Interview: Hélène Marchetti", "Interview: Jana Novak", "Interview: Youssef Benali"]
 
