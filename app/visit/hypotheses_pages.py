@@ -22,6 +22,7 @@ from app.visit import hypotheses, notes
 from app.visit.hypotheses import STATE_ICONS, STATE_LABELS, HypothesisView
 from app.visit.notes_pages import local_time
 from app.visit.notes_schemas import HypothesisWrite
+from app.visit.programme import visit_zone
 from app.web import Flash, FormFields, parse_form, redirect, render, run_form
 
 router = APIRouter()
@@ -96,7 +97,7 @@ def _page(request: Request, session, access: CycleAccess, reviewer: int | None, 
                   typed if typed is not None and typed_code == h.indicator_code else hypothesis_values(h),
                   _candidates(h.indicator_code, all_notes, interview_codes, h.note_ids)) for h in shown]
     settling = rights.check_hypothesis(chosen) if chosen is not None else None
-    zone = notes.visit_zone(session, cycle)
+    zone = visit_zone(session, cycle)
     team = [h for views in by_code.values() for h in views]
     return render(
         request, "visit/hypotheses.html", status_code=status_code, cycle=cycle, cards=cards,

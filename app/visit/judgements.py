@@ -35,12 +35,12 @@ from app.i18n import N_, Phrase
 from app.ids import id_of
 from app.indicators.service import get_set
 from app.labels import PERFORMANCES
-from app.people.tables import City, User
-from app.people.zones import city_zone
+from app.people.tables import User
 from app.reviews.service import TeamConsolidation, team_consolidation
 from app.timeutil import as_utc, utcnow
 from app.versioning import write_conditionally
 from app.visit.judgements_schemas import JudgementPublic, JudgementWrite
+from app.visit.programme import visit_zone
 from app.visit.tables import FinalJudgement, HypothesisCheck, Interview, InterviewNote
 
 DEPARTS_SAY_WHY = N_("This judgement departs from the peers' majority (%(majority)s): say why.")
@@ -271,8 +271,7 @@ def visit_evidence(session: Session, cycle: Cycle, code: str) -> VisitEvidence:
     Read from the visit's tables here rather than through the notes' own service, so that
     the final judgement stands on its own; one function to swap for that service's
     ``notes_for`` and ``hypotheses_by_indicator`` later."""
-    city = session.get(City, cycle.host_city_id)
-    zone = city_zone(city.country, city.time_zone) if city else city_zone("", None)
+    zone = visit_zone(session, cycle)
     # The tags are a JSON list of codes, each written quoted in its text (on SQLite and
     # PostgreSQL alike): the quoted code found in that text is the code tagged, and the
     # lists are never decoded (a page of 300 notes spent a third of its time doing so).

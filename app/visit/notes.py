@@ -10,7 +10,6 @@ Who may read or write is :class:`CycleRights` (``read_visit_notes``, ``write_not
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,11 +24,10 @@ from app.etag import check_version
 from app.i18n import N_
 from app.ids import id_of
 from app.indicators.service import get_set
-from app.people.tables import City, User
-from app.people.zones import FALLBACK_ZONE, city_zone, is_zone
+from app.people.tables import User
 from app.timeutil import as_utc, utcnow
 from app.visit.notes_schemas import CycleNotePublic, NotePublic, NoteWrite
-from app.visit.tables import Interview, InterviewNote, VisitProgramme
+from app.visit.tables import Interview, InterviewNote
 
 STALE_NOTE = N_("This note changed meanwhile (in another tab or window): reload it and make your change again.")
 NO_INDICATOR = N_("No indicator %(code)s in this cycle's indicator set.")
@@ -89,16 +87,6 @@ def _view(note: InterviewNote, author_name: str, interview: Interview | None = N
 
 
 # --- where and when -------------------------------------------------------------------------
-
-def visit_zone(session: Session, cycle: Cycle) -> ZoneInfo:
-    """The zone the visit's times are shown in: the programme's, once there is one, else
-    the host city's."""
-    programme = session.get(VisitProgramme, cycle.id)
-    if programme is not None and is_zone(programme.time_zone):
-        return ZoneInfo(programme.time_zone)
-    city = session.get(City, cycle.host_city_id)
-    return city_zone(city.country, city.time_zone) if city else ZoneInfo(FALLBACK_ZONE)
-
 
 def interview_of(session: Session, cycle: Cycle, interview_id: int, lock: bool = False) -> Interview:
     """One interview of ``cycle`` (404 for another cycle's), its row locked if asked."""

@@ -25,6 +25,7 @@ from app.reviews import service as reviews_service
 from app.timeutil import as_utc
 from app.visit import hypotheses, notes
 from app.visit.notes_schemas import NoteWrite
+from app.visit.programme import visit_zone
 from app.visit.tables import Interview
 from app.web import Flash, FormFields, parse_form, redirect, render, run_form
 
@@ -85,7 +86,7 @@ def _interview_page(request: Request, session, access: CycleAccess, interview_id
     cycle = access.cycle
     interview = notes.interview_of(session, cycle, interview_id)
     lang = request_language(request)
-    zone = notes.visit_zone(session, cycle)
+    zone = visit_zone(session, cycle)
     iset = get_set(session, cycle.indicator_set_version)
     by_code = iset.by_code()
     person_codes = [c for c in interview.indicator_codes if c in by_code]
@@ -219,7 +220,7 @@ def notes_page(request: Request, session: SessionDep, access: PageCycle, indicat
     require(rights.read_visit_notes())
     cycle = access.cycle
     lang = request_language(request)
-    zone = notes.visit_zone(session, cycle)
+    zone = visit_zone(session, cycle)
     iset = get_set(session, cycle.indicator_set_version)
     code = indicator.strip().upper()
     everything = notes.notes_for(session, cycle)
@@ -250,7 +251,7 @@ def _visit_panel(session, access: CycleAccess) -> dict | None:
     written = notes.own_notes_count(session, rights.user, [cycle_id]).get(cycle_id, 0)
     still, total = hypotheses.own_open_counts(session, rights.user, [cycle_id])[cycle_id] \
         if rights.is_team else (0, 0)
-    zone = notes.visit_zone(session, access.cycle)
+    zone = visit_zone(session, access.cycle)
     return {"interviews": mine, "written": written, "open": still, "total": total,
             "zone": zone, "when": when, "writing": rights.phase == Phase.VISIT and rights.is_team}
 

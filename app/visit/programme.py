@@ -97,6 +97,13 @@ def host_zone(session: Session, cycle: Cycle) -> ZoneInfo:
     return city_zone(city.country if city else "", city.time_zone if city else None)
 
 
+def visit_zone(session: Session, cycle: Cycle) -> ZoneInfo:
+    """The zone the visit's times are shown in: the programme's, once there is one, else
+    the host city's."""
+    frame = session.get(VisitProgramme, cycle.id)
+    return ZoneInfo(frame.time_zone) if frame is not None and is_zone(frame.time_zone) else host_zone(session, cycle)
+
+
 def _frame(session: Session, cycle: Cycle) -> VisitProgramme | None:
     return session.exec(select(VisitProgramme).where(VisitProgramme.cycle_id == cycle.id)).first()
 
