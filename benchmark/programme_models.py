@@ -95,9 +95,10 @@ def choose_pairs(spans: Sequence[Span], lengths: Sequence[int], preferred: Seque
     held). ``blocks`` and ``fixed_load``: per peer, the fixed bookings' spans and minutes.
 
     Objective, lexicographic: the most interviews paired; then the most interviews with at least
-    one peer the person prefers; then the most pairings of a person with a peer they prefer; then
-    the least spread between the most and the least loaded peer (minutes of interviews and fixed
-    bookings)."""
+    one peer the person prefers; then the least spread between the most and the least loaded peer
+    (minutes of interviews and fixed bookings); then the most pairings of a person with a peer they
+    prefer. The load comes before the second preferred peer: otherwise whoever asked about most
+    indicators (often the team leader) would hold twice the others' interviews."""
     model = cp_model.CpModel()
     held = [model.new_bool_var(f"held{n}") for n in range(len(spans))]
     chosen = {(n, k): model.new_bool_var(f"peer{n}_{k}") for n in range(len(spans)) for k in peers}
@@ -123,10 +124,10 @@ def choose_pairs(spans: Sequence[Span], lengths: Sequence[int], preferred: Seque
             served.append(model.new_bool_var(f"served{n}"))
             model.add(served[-1] <= sum(mine))
     # Each weight exceeds the whole range of every term after it.
-    w_liked = most + 1
-    w_served = w_liked * (2 * len(spans) + 1)
+    w_spread = 2 * len(spans) + 1
+    w_served = w_spread * (most + 1)
     w_held = w_served * (len(spans) + 1)
-    model.maximize(w_held * sum(held) + w_served * sum(served) + w_liked * sum(liked) - (high - low))
+    model.maximize(w_held * sum(held) + w_served * sum(served) - w_spread * (high - low) + sum(liked))
     for n, pair in enumerate(hint):
         model.add_hint(held[n], int(pair is not None))
         for k in peers:

@@ -277,7 +277,7 @@ def test_aldergem_s_programme_was_generated_over_three_days(demo):
     assert len(interviews) >= 30
     # Every reviewer holds a share of the interviews, which fill the three days.
     load = Counter(p for i in interviews for p in i.peers)
-    assert set(load) == team and min(load.values()) >= 6
+    assert set(load) == team and max(load.values()) - min(load.values()) <= 2  # the load is shared
     assert {i.starts_at.astimezone(zone).date().isoformat() for i in interviews} == set(programme.days)
 
 

@@ -199,6 +199,18 @@ def test_the_peers_load_is_balanced():
     assert 5 not in loads(greedy(five))  # first fit never gets to the fifth peer
 
 
+def test_a_peer_who_asked_about_everything_does_not_take_every_interview():
+    """The team leader often asks about every indicator: a preferred peer for each person, but
+    the load still shared (the second preferred peer comes after the balance)."""
+    everyone = tuple(Person(f"p{i:02d}", f"P{i}", indicator_codes=(CODES[i],)) for i in range(12))
+    team = (Peer(1, frozenset(CODES)),  # asked about everything; each other peer about a quarter
+            *(Peer(k, frozenset(CODES[j] for j in range(12) if j % 4 == k - 2)) for k in range(2, 6)))
+    programme = schedule(request(days=(D1, D2), people=everyone, peers=team))  # room for one at a time
+    assert len(programme.slots) == 12
+    load = loads(programme)
+    assert max(load.values()) - min(load.values()) <= 60 and load[1] <= 300  # 4 or 5 each, the keen peer too
+
+
 def test_too_long_for_any_day():
     req = request(day_start=time(9), day_end=time(12), lunch_start=time(10), lunch_minutes=60,
                   people=(Person("long", "L", interpreter=True), Person("short", "S")), peers=peers(2))
