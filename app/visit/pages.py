@@ -25,7 +25,7 @@ from app.people.tables import City
 from app.reviews import service as reviews
 from app.visit import programme
 from app.visit.programme import UNSCHEDULED_REASONS, ProgrammeView, label_of, minutes_of
-from app.visit.schemas import InterviewChange, InterviewWrite, ProgrammeGenerate
+from app.visit.schemas import DAYS_MAX, InterviewChange, InterviewWrite, ProgrammeGenerate
 from app.visit.tables import Interview
 from app.web import Flash, FormFields, parse_form, redirect, render, run_form
 
@@ -123,8 +123,7 @@ def programme_page(request: Request, session: SessionDep, access: PageCycle):
 
 
 def _generation(form: dict[str, Any]) -> ProgrammeGenerate:
-    days = [form[f"day-{n}"] for n in range(ProgrammeGenerate.model_fields["days"].metadata[1].max_length)
-            if form.get(f"day-{n}")]
+    days = [form[f"day-{n}"] for n in range(DAYS_MAX) if form.get(f"day-{n}")]
     data: dict[str, Any] = {"days": days, "day_start": form.get("day_start") or "09:00",
                             "day_end": form.get("day_end") or "17:30",
                             "lunch_start": form.get("lunch_start") or None,
