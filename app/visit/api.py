@@ -6,8 +6,9 @@ from fastapi import APIRouter, Header, Query, Request, Response
 
 from app.cycles.deps import ApiCycle, ReaderCycle
 from app.db import SessionDep
-from app.errors import request_language
+from app.errors import field_error, request_language
 from app.etag import expected_version, set_etag
+from app.i18n import N_
 from app.ids import PathId
 from app.visit import calendar, programme
 from app.visit.schemas import InterviewChange, InterviewPublic, InterviewWrite, ProgrammeGenerate, ProgrammePublic
@@ -40,6 +41,8 @@ def programme_calendar(request: Request, access: ReaderCycle, session: SessionDe
     """The programme as iCalendar (RFC 5545), or one reviewer's own interviews with
     ``?peer=`` (also with the browser's session cookie, for the pages' links)."""
     view = programme.programme(session, access.rights, access.cycle)
+    if peer is not None and peer not in view.reviewers:
+        raise field_error(["peer"], N_("%(id)s is not a reviewer of this cycle."), id=peer)
     data = calendar.programme_ics(view, access.cycle, peer, request_language(request))
     name = f"visit-programme-cycle-{access.cycle.id}{f'-peer-{peer}' if peer else ''}.ics"
     return Response(data, media_type=ICS, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -83,6 +83,7 @@ def _context(session, access: CycleAccess, view: ProgrammeView, lang: str) -> di
     most = max(load.values(), default=0) or 1
     iset = get_set(session, access.cycle.indicator_set_version)
     city = session.get(City, access.cycle.host_city_id)
+    noted = programme.with_notes(session, access.cycle) if may_edit else set()
     return {
         "cycle": access.cycle, "view": view, "city": city.name if city else "", "days": view.days(),
         "lanes": lambda day: _lanes(view, day), "may_edit": may_edit,
@@ -93,6 +94,8 @@ def _context(session, access: CycleAccess, view: ProgrammeView, lang: str) -> di
         "texts": {i.code: i.text.get(lang) for i in iset.indicators},
         "me": id_of(access.user) if id_of(access.user) in view.reviewers else None,
         "may_read_notes": rights.read_visit_notes() is True,
+        # what generating again would replace: the generated interviews that hold no notes
+        "replaceable": len([i for i in view.interviews if i.origin == "generated" and i.id not in noted]),
     }
 
 

@@ -160,17 +160,20 @@ def _locked_frame(session: Session, cycle: Cycle, zone: str) -> VisitProgramme:
                         .with_for_update().execution_options(populate_existing=True)).one()
 
 
-def _with_notes(session: Session, cycle: Cycle) -> set[int]:
+def with_notes(session: Session, cycle: Cycle) -> set[int]:
     return set(session.exec(select(InterviewNote.interview_id).where(InterviewNote.cycle_id == cycle.id)
                             .group_by(col(InterviewNote.interview_id))))
 
 
 def _booking(view_zone: ZoneInfo, i: Interview) -> scheduler.Booking:
-    start, end = i.starts_at.astimezone(view_zone), i.ends_at.astimezone(view_zone)
-    # A booking past midnight is cut at the day's end: clashes are checked within a day.
+    """A kept interview as the scheduler's fixed booking, in local wall-clock time: its local
+    start plus its length (so that a clock change leaves it as long as it is), cut at the end
+    of its day (the scheduler plans within days' hours)."""
+    start = i.starts_at.astimezone(view_zone).replace(tzinfo=None)
+    end = start + (i.ends_at - i.starts_at)
     end_time = end.time() if end.date() == start.date() else time(23, 59)
     return scheduler.Booking(tuple(i.peers), tuple(folded(p["name"]) for p in i.interviewees),
-                             start.date(), start.time(), end_time)
+                             start.date(), start.time(), max(end_time, start.time()))
 
 
 def generate(session: Session, rights: CycleRights, cycle: Cycle, data: ProgrammeGenerate) -> ProgrammeView:
@@ -204,7 +207,7 @@ def generate(session: Session, rights: CycleRights, cycle: Cycle, data: Programm
             interests.setdefault(reviewer, set()).add(item.code)
     people = {folded(p.name): p for p in consolidation.people_index}
 
-    kept_ids = _with_notes(session, cycle)
+    kept_ids = with_notes(session, cycle)
     existing = _interviews(session, cycle)
     kept = [i for i in existing if i.origin == "manual" or i.id in kept_ids]
     replaced = [i for i in existing if i not in kept]
@@ -245,8 +248,15 @@ def generate(session: Session, rights: CycleRights, cycle: Cycle, data: Programm
     return load_programme(session, cycle)
 
 
+#: Years an interview may be in (a typing slip such as 0027 or 9999 is refused, not stored).
+YEARS = range(2000, 2101)
+
+
 def _to_utc(moment: datetime, zone: ZoneInfo) -> datetime:
     """A time from a request: with its offset as given, else in the programme's zone."""
+    if moment.year not in YEARS:
+        raise field_error(["starts_at"], N_("The interview must take place between the years %(first)s and "
+                                            "%(last)s."), first=YEARS[0], last=YEARS[-1])
     return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
 
 
@@ -269,24 +279,25 @@ def _check_fields(session: Session, cycle: Cycle, view: ProgrammeView, kind: str
 
 
 def _refuse_clashes(view: ProgrammeView, changed: Interview) -> None:
-    """409 naming who would be in two places at once (or too short of time to move)."""
-    others = [i for i in view.interviews if i.id != changed.id]
-    everything = [changed, *others]
-    travel = view.frame.travel_minutes if view.frame else 0
-    for clash in scheduler.clashes([_booking(view.zone, i) for i in everything], travel):
-        if clash.first != 0:
-            continue  # only the changed interview's clashes are this request's doing
-        other = everything[clash.second]
-        who = (view.reviewers[clash.peer].full_name if clash.peer is not None and clash.peer in view.reviewers
-               else next((p["name"] for p in changed.interviewees if folded(p["name"]) == clash.person),
-                         clash.person or ""))
+    """409 naming who would be in two places at once (or short of the time to move between
+    two places), comparing absolute times: across midnight and clock changes alike."""
+    travel = timedelta(minutes=view.frame.travel_minutes if view.frame else 0)
+    people = {folded(p["name"]): p["name"] for p in changed.interviewees}
+    for other in sorted((i for i in view.interviews if i.id != changed.id), key=lambda i: i.starts_at):
+        shared_peers = [p for p in changed.peers if p in other.peers]
+        shared_people = [people[k] for k in (folded(p["name"]) for p in other.interviewees) if k in people]
+        overlap = changed.starts_at < other.ends_at and other.starts_at < changed.ends_at
         when = (f"{label_of(other)} ({view.local(other.starts_at):%d/%m %H:%M}–"
                 f"{view.local(other.ends_at):%H:%M})")
-        if clash.code == "overlap":
+        who = [view.reviewers[p].full_name for p in shared_peers if p in view.reviewers] + shared_people
+        if overlap and who:
             raise Conflict(N_("%(who)s would be in two places at once: this slot overlaps %(other)s."),
-                           who=who, other=when)
-        raise Conflict(N_("%(who)s would have less than the %(minutes)s minutes needed to move from %(other)s."),
-                       who=who, minutes=travel, other=when)
+                           who=", ".join(who), other=when)
+        too_close = changed.starts_at < other.ends_at + travel and other.starts_at < changed.ends_at + travel
+        if too_close and shared_peers and travel:
+            raise Conflict(N_("%(who)s would have less than the %(minutes)s minutes needed to move from "
+                              "%(other)s."), who=", ".join(who[:len(shared_peers)]),
+                           minutes=int(travel.total_seconds() // 60), other=when)
 
 
 def label_of(interview: Interview) -> str:

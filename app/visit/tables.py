@@ -36,7 +36,7 @@ class VisitProgramme(Versioned, SQLModel, table=True):
     #: Who the last generation could not fit, and why:
     #: [{"name", "role", "organisation", "interpreter", "indicator_codes", "reason"}].
     unscheduled: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    generated_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    generated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     generated_by: int | None = Field(default=None, foreign_key="user.id")
     version: int = 1
 
@@ -45,6 +45,9 @@ class Interview(Versioned, SQLModel, table=True):
     """An interview (one interlocutor, two peers) or a workshop (several of each)."""
 
     __tablename__ = "interview"
+    #: Ids never reused (SQLite would reuse a deleted row's): a link or a calendar event of a
+    #: deleted interview must not come to name another one.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="cycle.id", index=True)

@@ -177,7 +177,61 @@ def test_the_calendar_has_every_interview_or_one_reviewers(client, session, worl
     assert event.decoded("dtstart") == datetime.fromisoformat(first["starts_at"])
     assert first["interviewee"]["name"] in str(event["summary"])
     assert world.people["peer"].full_name in str(event["description"])
-    # one reviewer's own: an outsider to every interview gets an empty calendar
-    alone = client.get(f"{url}?peer={world.people['host_officer'].id}", headers=world.auth("peer"))
-    assert Calendar.from_ical(alone.content).walk("VEVENT") == []
+    # one reviewer's own, after one interview is given to the team leader alone
+    client.patch(f"/api/v1/cycles/{world.cycle.id}/interviews/{first['id']}",
+                 json={"peers": [world.people["team_leader"].id]}, headers=world.auth("team_leader"))
+    own = client.get(f"{url}?peer={world.people['peer'].id}", headers=world.auth("peer"))
+    assert len(Calendar.from_ical(own.content).walk("VEVENT")) == len(interviews) - 1
+    # someone who is no reviewer has no interviews to show: refused, as the agenda refuses it
+    assert client.get(f"{url}?peer={world.people['host_officer'].id}", headers=world.auth("peer")).status_code == 422
     assert date.fromisoformat(DAY)  # the frame's day parses
+
+
+def test_clashes_are_found_across_midnight_and_clock_changes(client, session, world):
+    """Times compared as instants: an evening meeting running past midnight, and the night the
+    clocks go back (2027-10-31 in France: 02:00–03:00 happens twice)."""
+    _programme(client, session, world)
+    url = f"/api/v1/cycles/{world.cycle.id}/interviews"
+    peers = [world.people["peer"].id]
+    late = {"interviewees": [{"name": "Night Owl"}], "peers": peers, "starts_at": "2027-06-02T23:30:00",
+            "minutes": 120}
+    assert client.post(url, json=late, headers=world.auth("team_leader")).status_code == 201
+    r = client.post(url, json={**late, "starts_at": "2027-06-03T00:30:00", "minutes": 60},
+                    headers=world.auth("team_leader"))
+    assert r.status_code == 409 and "Giulia Peer" in r.json()["detail"]
+    r = client.post(url, json={**late, "peers": [world.people["team_leader"].id],
+                               "starts_at": "2027-06-03T00:15:00", "minutes": 30},
+                    headers=world.auth("team_leader"))
+    assert r.status_code == 409 and "Night Owl" in r.json()["detail"]  # the same person, twice
+    # the clocks go back: 02:30 in summer time, an hour; then 02:45 the second time round is free
+    dst = {**late, "interviewees": [{"name": "Early Bird"}], "starts_at": "2027-10-31T02:30:00+02:00",
+           "minutes": 60}
+    made = client.post(url, json=dst, headers=world.auth("team_leader"))
+    assert made.status_code == 201
+    assert made.json()["ends_at"] == "2027-10-31T02:30:00+01:00"  # an hour later, on the wall clock the same
+    r = client.post(url, json={**dst, "interviewees": [{"name": "Other"}], "starts_at": "2027-10-31T02:45:00+02:00"},
+                    headers=world.auth("team_leader"))
+    assert r.status_code == 409
+    assert client.post(url, json={**dst, "interviewees": [{"name": "Other"}],
+                                  "starts_at": "2027-10-31T02:45:00+01:00"},
+                       headers=world.auth("team_leader")).status_code == 201
+    # and the programme can still be generated around them all
+    again = _generate(client, world)
+    assert again.status_code == 200, again.text
+    assert len(again.json()["interviews"]) == 3 + 3
+
+
+def test_interview_ids_are_never_reused_and_bad_years_are_refused(client, session, world):
+    interviews = _programme(client, session, world)
+    highest = max(i["id"] for i in interviews)
+    url = f"/api/v1/cycles/{world.cycle.id}/interviews"
+    assert client.delete(f"{url}/{highest}", headers=world.auth("team_leader")).status_code == 204
+    r = client.post(url, json={"interviewees": [{"name": "Ana Lima"}], "peers": [world.people["peer"].id],
+                               "starts_at": "2027-06-03T10:00:00"}, headers=world.auth("team_leader"))
+    assert r.json()["id"] > highest  # not the deleted one's
+    for year in ("9999-12-31T23:00:00", "0001-01-01T00:10:00"):
+        r = client.post(url, json={"interviewees": [{"name": "Ana Lima"}], "peers": [world.people["peer"].id],
+                                   "starts_at": year, "minutes": 480}, headers=world.auth("team_leader"))
+        assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["starts_at"]
+    ics = client.get(f"/api/v1/cycles/{world.cycle.id}/visit-programme.ics?peer=999", headers=world.auth("peer"))
+    assert ics.status_code == 422
