@@ -17,10 +17,23 @@
 
   function show(departs) { notice.hidden = !departs; }
 
-  form.addEventListener("change", function () {
+  function departs() {
     var value = chosen();
-    show(!!majority && !!value && value !== majority);
-  });
+    return !!majority && !!value && value !== majority;
+  }
+
+  form.addEventListener("change", function () { show(departs()); });
+  // A performance that departs from the majority is not saved on its own (the server would
+  // refuse it without a rationale): the rationale gets the focus, and typing it saves both.
+  // Registered for the capture phase, so that it runs before autosave.js's "input" listener.
+  form.addEventListener("input", function (event) {
+    var rationale = form.querySelector("textarea[name=rationale]");
+    if (event.target.name === "performance" && departs() && rationale && !rationale.value.trim()) {
+      event.stopPropagation();
+      show(true);
+      rationale.focus();
+    }
+  }, true);
   document.addEventListener("inti:saved", function (event) {
     if (event.detail && "departs_from_majority" in event.detail) show(!!event.detail.departs_from_majority);
   });

@@ -110,6 +110,9 @@ def test_the_team_leader_builds_the_programme_and_settles_the_judgements(page: P
     page.goto(f"/cycles/{visit.cycle.id}/judgements/GG-AMB-1")
     page.get_by_label("below the benchmark").check()
     expect(page.get_by_text("This judgement departs from the peers' majority")).to_be_visible()
+    expect(page.get_by_label("Rationale")).to_be_focused()  # asked first, not refused: nothing sent yet
+    page.wait_for_timeout(1500)
+    expect(page.locator("[data-status]").first).not_to_contain_text("Not saved")
     page.get_by_label("Rationale").fill("The interviews showed the plan has no budget line.")
     expect(page.locator("[data-status]").first).to_contain_text("Saved", timeout=10_000)
     shot(page, "judgement-en-1280")
