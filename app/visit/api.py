@@ -53,14 +53,14 @@ def add_interview(access: ApiCycle, data: InterviewWrite, session: SessionDep, r
     """An interview or a workshop added by hand; 409 naming who would be in two places at once."""
     row = programme.add_interview(session, access.rights, access.cycle, data)
     set_etag(response, row.version)
-    return interview_public(row, programme.load_programme(session, access.cycle).zone)
+    return interview_public(row, programme.visit_zone(session, access.cycle))
 
 
 @router.get("/cycles/{cycle_id}/interviews/{interview_id}", response_model=InterviewPublic)
 def get_interview(access: ApiCycle, interview_id: PathId, session: SessionDep, response: Response):
     row = programme.interview(session, access.rights, access.cycle, interview_id)
     set_etag(response, row.version)
-    return interview_public(row, programme.load_programme(session, access.cycle).zone)
+    return interview_public(row, programme.visit_zone(session, access.cycle))
 
 
 @router.patch("/cycles/{cycle_id}/interviews/{interview_id}", response_model=InterviewPublic)
@@ -70,7 +70,7 @@ def change_interview(access: ApiCycle, interview_id: PathId, data: InterviewChan
     row = programme.change_interview(session, access.rights, access.cycle, interview_id, data,
                                      expected_version(if_match))
     set_etag(response, row.version)
-    return interview_public(row, programme.load_programme(session, access.cycle).zone)
+    return interview_public(row, programme.visit_zone(session, access.cycle))
 
 
 @router.delete("/cycles/{cycle_id}/interviews/{interview_id}", status_code=204)

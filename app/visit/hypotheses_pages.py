@@ -22,7 +22,7 @@ from app.visit import hypotheses, notes
 from app.visit.hypotheses import STATE_ICONS, STATE_LABELS, HypothesisView
 from app.visit.notes_pages import local_time
 from app.visit.notes_schemas import HypothesisWrite
-from app.visit.programme import visit_zone
+from app.visit.programme import interviews_of, visit_zone
 from app.web import Flash, FormFields, parse_form, redirect, render, run_form
 
 router = APIRouter()
@@ -91,7 +91,7 @@ def _page(request: Request, session, access: CycleAccess, reviewer: int | None, 
     chosen = reviewer if reviewer in per_reviewer else (me if me in per_reviewer else next(iter(per_reviewer), None))
     shown = per_reviewer.get(chosen, []) if chosen is not None else []
     all_notes = notes.notes_for(session, cycle)
-    interview_codes = {id_of(i): list(i.indicator_codes) for i in notes.interviews_of(session, cycle)}
+    interview_codes = {id_of(i): list(i.indicator_codes) for i in interviews_of(session, cycle)}
     indicators = get_set(session, cycle.indicator_set_version).by_code()
     cards = [Card(h, indicators[h.indicator_code],
                   typed if typed is not None and typed_code == h.indicator_code else hypothesis_values(h),

@@ -27,6 +27,7 @@ from app.indicators.service import get_set
 from app.people.tables import User
 from app.timeutil import as_utc, utcnow
 from app.visit.notes_schemas import CycleNotePublic, NotePublic, NoteWrite
+from app.visit.programme import interview_of
 from app.visit.tables import Interview, InterviewNote
 
 STALE_NOTE = N_("This note changed meanwhile (in another tab or window): reload it and make your change again.")
@@ -53,17 +54,11 @@ class NoteView:
     interview_title: str = ""
 
     def public(self) -> NotePublic:
-        return NotePublic.model_construct(
-            id=self.id, interview_id=self.interview_id, author_id=self.author_id, author_name=self.author_name,
-            text=self.text, indicator_codes=list(self.indicator_codes), version=self.version,
-            created_at=self.created_at, updated_at=self.updated_at)
+        return NotePublic.model_construct(**{k: getattr(self, k) for k in NotePublic.model_fields})
 
     def cycle_public(self) -> CycleNotePublic:
-        return CycleNotePublic.model_construct(
-            id=self.id, interview_id=self.interview_id, author_id=self.author_id, author_name=self.author_name,
-            text=self.text, indicator_codes=list(self.indicator_codes), version=self.version,
-            created_at=self.created_at, updated_at=self.updated_at, interviewees=list(self.interviewees),
-            interview_starts_at=self.interview_starts_at)
+        """With the interview it was taken in (``GET /cycles/{id}/notes``)."""
+        return CycleNotePublic.model_construct(**{k: getattr(self, k) for k in CycleNotePublic.model_fields})
 
     def first_words(self, count: int = 14) -> str:
         """The note's beginning on one line, to recognise it in a list."""
@@ -87,21 +82,6 @@ def _view(note: InterviewNote, author_name: str, interview: Interview | None = N
 
 
 # --- where and when -------------------------------------------------------------------------
-
-def interview_of(session: Session, cycle: Cycle, interview_id: int, lock: bool = False) -> Interview:
-    """One interview of ``cycle`` (404 for another cycle's), its row locked if asked."""
-    query = select(Interview).where(Interview.id == interview_id, Interview.cycle_id == cycle.id)
-    found = session.exec(query.with_for_update() if lock else query).first()
-    if found is None:
-        raise NotFound(N_("No interview %(id)s in this cycle."), id=interview_id)
-    return found
-
-
-def interviews_of(session: Session, cycle: Cycle) -> list[Interview]:
-    """The cycle's interviews and workshops, in the programme's order (one query)."""
-    return list(session.exec(select(Interview).where(Interview.cycle_id == cycle.id)
-                             .order_by(col(Interview.starts_at), col(Interview.id))).all())
-
 
 def names_of(session: Session, ids: Iterable[int]) -> dict[int, str]:
     wanted = set(ids)

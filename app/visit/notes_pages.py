@@ -25,7 +25,7 @@ from app.reviews import service as reviews_service
 from app.timeutil import as_utc
 from app.visit import hypotheses, notes
 from app.visit.notes_schemas import NoteWrite
-from app.visit.programme import visit_zone
+from app.visit.programme import interview_of, interviews_of, visit_zone
 from app.visit.tables import Interview
 from app.web import Flash, FormFields, parse_form, redirect, render, run_form
 
@@ -84,7 +84,7 @@ def _interview_page(request: Request, session, access: CycleAccess, interview_id
     rights = access.rights
     require(rights.read_visit_notes())
     cycle = access.cycle
-    interview = notes.interview_of(session, cycle, interview_id)
+    interview = interview_of(session, cycle, interview_id)
     lang = request_language(request)
     zone = visit_zone(session, cycle)
     iset = get_set(session, cycle.indicator_set_version)
@@ -129,7 +129,7 @@ def _save_note(request: Request, session, access: CycleAccess, interview_id: int
     """Save a note from its form: the page's script calls it as you type (JSON answer);
     without script the form's Save button posts it and comes back to the note."""
     as_json = "application/json" in request.headers.get("accept", "")
-    interview = notes.interview_of(session, access.cycle, interview_id) \
+    interview = interview_of(session, access.cycle, interview_id) \
         if access.rights.read_visit_notes() is True else None
     require(access.rights.write_notes(list(interview.peers) if interview else []))
     person_codes = list(interview.indicator_codes) if interview else []
@@ -188,7 +188,7 @@ def save_first_note(request: Request, session: SessionDep, access: PageCycle, in
 @router.post("/cycles/{cycle_id}/interviews/{interview_id}/notes/new")
 def new_note(request: Request, session: SessionDep, access: PageCycle, interview_id: PathId):
     """Another, empty note of the caller's, to write in at once."""
-    interview = notes.interview_of(session, access.cycle, interview_id) \
+    interview = interview_of(session, access.cycle, interview_id) \
         if access.rights.read_visit_notes() is True else None
     require(access.rights.write_notes(list(interview.peers) if interview else []))
 
@@ -228,7 +228,7 @@ def notes_page(request: Request, session: SessionDep, access: PageCycle, indicat
     counts: dict[int, int] = {}
     for note in everything:
         counts[note.interview_id] = counts.get(note.interview_id, 0) + 1
-    interviews = notes.interviews_of(session, cycle)
+    interviews = interviews_of(session, cycle)
     people = notes.names_of(session, {p for i in interviews for p in i.peers})
     return render(
         request, "visit/notes.html", cycle=cycle, zone=zone.key, interviews=interviews, counts=counts,

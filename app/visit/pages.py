@@ -22,7 +22,6 @@ from app.i18n import N_
 from app.ids import PathId, id_of
 from app.indicators.service import get_set
 from app.people.tables import City
-from app.reviews import service as reviews
 from app.visit import programme
 from app.visit.programme import UNSCHEDULED_REASONS, ProgrammeView, label_of, minutes_of
 from app.visit.schemas import DAYS_MAX, InterviewChange, InterviewWrite, ProgrammeGenerate
@@ -77,8 +76,7 @@ def _lanes(view: ProgrammeView, day: date) -> tuple[list[tuple[Any, list[Block]]
 
 def _context(session, access: CycleAccess, view: ProgrammeView, lang: str) -> dict[str, Any]:
     rights = access.rights
-    may_edit = rights.edit_programme() is True and (
-        rights.phase == Phase.VISIT or reviews.unsubmitted_reviews(session, access.cycle) is None)
+    may_edit = programme.edit_answer(session, rights, access.cycle) is True
     load = view.load()
     most = max(load.values(), default=0) or 1
     iset = get_set(session, access.cycle.indicator_set_version)

@@ -21,7 +21,7 @@ from benchmark.scales import Phase
 from benchmark.text import folded
 
 from app.audit.service import record, snapshot
-from app.auth.permissions import CycleRights, require
+from app.auth.permissions import Answer, CycleRights, Refusal, require
 from app.cycles.tables import Cycle
 from app.errors import Conflict, NotFound, field_error
 from app.etag import check_version
@@ -108,9 +108,19 @@ def _frame(session: Session, cycle: Cycle) -> VisitProgramme | None:
     return session.exec(select(VisitProgramme).where(VisitProgramme.cycle_id == cycle.id)).first()
 
 
-def _interviews(session: Session, cycle: Cycle) -> list[Interview]:
+def interviews_of(session: Session, cycle: Cycle) -> list[Interview]:
+    """The cycle's interviews and workshops, in the programme's order (one query)."""
     return list(session.exec(select(Interview).where(Interview.cycle_id == cycle.id)
-                             .order_by(col(Interview.starts_at), col(Interview.id))))
+                             .order_by(col(Interview.starts_at), col(Interview.id))).all())
+
+
+def interview_of(session: Session, cycle: Cycle, interview_id: int, lock: bool = False) -> Interview:
+    """One interview of ``cycle`` (404 for another cycle's), its row locked if asked."""
+    query = select(Interview).where(Interview.id == interview_id, Interview.cycle_id == cycle.id)
+    found = session.exec(query.with_for_update() if lock else query).first()
+    if found is None:
+        raise NotFound(N_("No interview %(id)s in this cycle."), id=interview_id)
+    return found
 
 
 def load_programme(session: Session, cycle: Cycle) -> ProgrammeView:
@@ -118,7 +128,7 @@ def load_programme(session: Session, cycle: Cycle) -> ProgrammeView:
     frame = _frame(session, cycle)
     zone = ZoneInfo(frame.time_zone) if frame else host_zone(session, cycle)
     reviewers = {id_of(u): u for u, _role in reviews.reviewers_of(session, cycle)}
-    return ProgrammeView(frame, _interviews(session, cycle), zone, reviewers)
+    return ProgrammeView(frame, interviews_of(session, cycle), zone, reviewers)
 
 
 def programme(session: Session, rights: CycleRights, cycle: Cycle) -> ProgrammeView:
@@ -128,22 +138,22 @@ def programme(session: Session, rights: CycleRights, cycle: Cycle) -> ProgrammeV
 
 def interview(session: Session, rights: CycleRights, cycle: Cycle, interview_id: int) -> Interview:
     require(rights.read_programme())
-    return _interview(session, cycle, interview_id)
+    return interview_of(session, cycle, interview_id)
 
 
-def _interview(session: Session, cycle: Cycle, interview_id: int) -> Interview:
-    found = session.get(Interview, interview_id)
-    if found is None or found.cycle_id != cycle.id:
-        raise NotFound(N_("No interview %(id)s in this cycle."), id=interview_id)
-    return found
+def edit_answer(session: Session, rights: CycleRights, cycle: Cycle) -> Answer:
+    """May the programme be generated and edited: the team leader, in the preparatory review
+    once every review is in, or in the visit (the pages ask it before offering the forms)."""
+    answer = rights.edit_programme()
+    if answer is True and rights.phase == Phase.PREPARATORY_REVIEW \
+            and reviews.unsubmitted_reviews(session, cycle) is not None:
+        return Refusal(409, N_("The programme is built from the team's consolidation: every reviewer must have "
+                               "submitted their review first."))
+    return answer
 
 
 def _may_edit(session: Session, rights: CycleRights, cycle: Cycle) -> None:
-    """The team leader, in the preparatory review once every review is in, or in the visit."""
-    require(rights.edit_programme())
-    if rights.phase == Phase.PREPARATORY_REVIEW and reviews.unsubmitted_reviews(session, cycle) is not None:
-        raise Conflict(N_("The programme is built from the team's consolidation: every reviewer must have "
-                          "submitted their review first."))
+    require(edit_answer(session, rights, cycle))
 
 
 def _locked_frame(session: Session, cycle: Cycle, zone: str) -> VisitProgramme:
@@ -208,7 +218,7 @@ def generate(session: Session, rights: CycleRights, cycle: Cycle, data: Programm
     people = {folded(p.name): p for p in consolidation.people_index}
 
     kept_ids = with_notes(session, cycle)
-    existing = _interviews(session, cycle)
+    existing = interviews_of(session, cycle)
     kept = [i for i in existing if i.origin == "manual" or i.id in kept_ids]
     replaced = [i for i in existing if i not in kept]
     if replaced:
@@ -330,7 +340,7 @@ def change_interview(session: Session, rights: CycleRights, cycle: Cycle, interv
     _may_edit(session, rights, cycle)
     _locked_frame(session, cycle, host_zone(session, cycle).key)
     view = load_programme(session, cycle)
-    row = _interview(session, cycle, interview_id)
+    row = interview_of(session, cycle, interview_id)
     check_version(expected, row.version)
     before = snapshot(row)
     minutes = data.minutes if data.minutes is not None else minutes_of(row)
@@ -357,7 +367,7 @@ def delete_interview(session: Session, rights: CycleRights, cycle: Cycle, interv
     """Take an interview out of the programme; never one that holds notes."""
     _may_edit(session, rights, cycle)
     _locked_frame(session, cycle, host_zone(session, cycle).key)
-    row = _interview(session, cycle, interview_id)
+    row = interview_of(session, cycle, interview_id)
     check_version(expected, row.version)
     notes = session.exec(select(func.count()).select_from(InterviewNote)
                          .where(InterviewNote.interview_id == row.id)).one()
