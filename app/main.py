@@ -20,6 +20,7 @@ from app.indicators.service import store_indicator_set
 from app.middleware import RequestContextMiddleware
 from app.people import api as people_api
 from app.people import pages as people_pages
+from app.reports import api as reports_api
 from app.reviews import api as reviews_api
 from app.reviews import pages as reviews_pages
 from app.reviews import team_pages as review_team_pages
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
 
     api = APIRouter(prefix="/api/v1")
     for module in (auth_api, indicators_api, people_api, cycles_api, self_assessment_api, reviews_api,
-                   visit_api, visit_notes_api, visit_judgements_api):
+                   visit_api, visit_notes_api, visit_judgements_api, reports_api):
         api.include_router(module.router)
     app.include_router(api)
 

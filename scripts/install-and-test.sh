@@ -11,7 +11,8 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
-    postgresql chromium libreoffice-calc fonts-dejavu-core fonts-liberation
+    postgresql chromium libreoffice-calc libreoffice-writer fonts-dejavu-core fonts-liberation \
+    libpango-1.0-0 libpangoft2-1.0-0
 venv="${INTI_VENV:-.venv}"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 py="$venv/bin/python"

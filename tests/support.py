@@ -299,3 +299,34 @@ def judge_all(session: Session, cycle, performance: str = "at") -> None:
             judgements.write_judgement(session, rights, cycle, entry.code, JudgementWrite(
                 performance=performance, rationale="Seen on the visit."), None)
     session.commit()
+
+
+def start_reporting(session: Session, cycle, performance: str = "at") -> None:
+    """The cycle through its visit (every reviewer submitted, every indicator judged
+    ``performance``) into its reporting, as a coordinator moves it."""
+    from sqlmodel import select
+
+    from benchmark.scales import Phase
+
+    from app.cycles import service as cycles_service
+
+    start_visit(session, cycle)
+    judge_all(session, cycle, performance)
+    coordinator = session.exec(select(User).where(User.is_coordinator)).first()
+    cycles_service.change_phase(session, rights_of(session, coordinator, cycle), cycle, Phase.REPORTING)
+    session.commit()
+
+
+def publish_report(session: Session, cycle, reason: str = "Published by the tests.") -> int:
+    """The team leader publishes the report as it stands, without waiting for sign-offs
+    (``reason`` recorded): what moves a cycle to ``published``. Its version number."""
+    from sqlmodel import select
+
+    from app.cycles.tables import CycleMember
+    from app.reports import publication
+
+    leader = session.exec(select(User).join(CycleMember, CycleMember.user_id == User.id).where(
+        CycleMember.cycle_id == cycle.id, CycleMember.role == "team_leader")).one()
+    version = publication.publish(session, rights_of(session, leader, cycle), cycle, reason)
+    session.commit()
+    return version.number

@@ -312,3 +312,78 @@ class CycleRights:
         if self.phase not in (Phase.VISIT, Phase.REPORTING):
             return Refusal(409, N_("Final judgements are set during the visit and the reporting."))
         return True
+
+    # --- the final report -----------------------------------------------------------------
+
+    def read_report(self, sharing: str) -> Answer:
+        """The draft: the team and coordinators, from the visit on; the host city's officer
+        once the team leader shares it with them (``sharing`` "host"). A published report:
+        everyone in the cycle."""
+        if self.phase == Phase.PUBLISHED:
+            return True
+        if self.is_coordinator or self.is_team:
+            if self.phase.order >= Phase.VISIT.order:
+                return True
+            return Refusal(409, N_("The final report is written from the visit on."))
+        if self.role == CycleRole.HOST_OFFICER and sharing == "host":
+            return True
+        return Refusal(403, N_("The host city reads the final report once the team leader shares it, or once it is "
+                               "published."))
+
+    def write_report(self) -> Answer:
+        """Recommendations and the report's texts: the team leader, during the visit and the
+        reporting."""
+        if self.role != CycleRole.TEAM_LEADER:
+            return Refusal(403, N_("Only the team leader writes the final report."))
+        if self.phase not in (Phase.VISIT, Phase.REPORTING):
+            return Refusal(409, N_("The final report is written during the visit and the reporting."))
+        return True
+
+    def propose_recommendation(self) -> Answer:
+        """A peer proposes a recommendation for the team leader to take in (the team leader's
+        own are in at once)."""
+        if not self.is_team:
+            return Refusal(403, N_("Only the review team makes recommendations."))
+        if self.phase not in (Phase.VISIT, Phase.REPORTING):
+            return Refusal(409, N_("The final report is written during the visit and the reporting."))
+        return True
+
+    def sign_off_report(self, sharing: str) -> Answer:
+        """A peer of the team approves (or comments on) the draft the team leader shared."""
+        if self.role != CycleRole.PEER:
+            return Refusal(403, N_("Only the team's peers sign off the final report."))
+        if self.phase != Phase.REPORTING:
+            return Refusal(409, N_("The final report is signed off during the reporting."))
+        if sharing == "writing":
+            return Refusal(409, N_("The team leader has not shared the draft with the team yet."))
+        return True
+
+    def reply_to_report(self, sharing: str) -> Answer:
+        """The host city's officer replies to the shared draft, section by section."""
+        if self.role != CycleRole.HOST_OFFICER:
+            return Refusal(403, N_("Only the host city's officer replies to the final report."))
+        if self.phase != Phase.REPORTING or sharing != "host":
+            return Refusal(409, N_("The host city replies once the team leader shares the draft with it, until it "
+                                   "is published."))
+        return True
+
+    def share_report(self) -> Answer:
+        """Share the draft with the team, then with the host city; and publish it."""
+        if self.role != CycleRole.TEAM_LEADER:
+            return Refusal(403, N_("Only the team leader shares and publishes the final report."))
+        if self.phase != Phase.REPORTING:
+            return Refusal(409, N_("The final report is shared and published during the reporting."))
+        return True
+
+    def revise_report(self) -> Answer:
+        """A coordinator reopens a published report for a new version, with a reason."""
+        if not self.is_coordinator:
+            return Refusal(403, N_("Only a coordinator may open a revision of a published report."))
+        if self.phase != Phase.PUBLISHED:
+            return Refusal(409, N_("Only a published report can be revised."))
+        return True
+
+    def read_published_report(self) -> Answer:
+        """A published version: everyone in the cycle (the cycle dependency has answered 404
+        to anyone else), also while a revision prepares the next one."""
+        return True

@@ -1,0 +1,21 @@
+"""The report's formats: each one's media type, file extension and renderer, all from the
+one content model (:class:`~app.reports.content.ReportContent`)."""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.reports.content import ReportContent
+from app.reports.html import render_html_bytes
+from app.reports.pdf import render_pdf
+
+
+@dataclass(frozen=True)
+class Format:
+    media_type: str
+    extension: str
+    render: Callable[[ReportContent, str], bytes]
+
+
+FORMATS: dict[str, Format] = {
+    "html": Format("text/html; charset=utf-8", "html", render_html_bytes),
+    "pdf": Format("application/pdf", "pdf", render_pdf),
+}
