@@ -21,6 +21,8 @@ from app.middleware import RequestContextMiddleware
 from app.people import api as people_api
 from app.people import pages as people_pages
 from app.reports import api as reports_api
+from app.reports import pages as reports_pages
+from app.reports import recommendations_pages
 from app.reviews import api as reviews_api
 from app.reviews import pages as reviews_pages
 from app.reviews import team_pages as review_team_pages
@@ -75,7 +77,8 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
     pages = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
     for module in (auth_pages, cycles_pages, people_pages, indicators_pages, self_assessment_pages,
                    review_team_pages, review_workbook_pages, reviews_pages, visit_pages,
-                   visit_notes_pages, visit_hypotheses_pages, visit_judgements_pages):
+                   visit_notes_pages, visit_hypotheses_pages, visit_judgements_pages, reports_pages,
+                   recommendations_pages):
         pages.include_router(module.router)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=APP_DIR / "static"), name="static")

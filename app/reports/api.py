@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 
-from app.cycles.deps import ApiCycle, ApiCycleChange
+from app.cycles.deps import ApiCycle, ApiCycleChange, ReaderCycle
 from app.db import SessionDep
 from app.etag import expected_version, set_etag
 from app.ids import PathId
@@ -92,7 +92,7 @@ def delete_recommendation(access: ApiCycle, rec_id: PathId, session: SessionDep,
 # --- the report --------------------------------------------------------------------------------
 
 @router.get("/cycles/{cycle_id}/report")
-def get_report(access: ApiCycle, session: SessionDep, format: FormatName = "html", lang: Lang = "fr",  # noqa: A002
+def get_report(access: ReaderCycle, session: SessionDep, format: FormatName = "html", lang: Lang = "fr",  # noqa: A002
                version: Annotated[int | None, Query(ge=1)] = None):
     """The final host-city report in ``format`` and ``lang``: a published version as it was
     stored (``version``, else the latest), byte for byte; before publication, the draft

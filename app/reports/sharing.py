@@ -51,6 +51,14 @@ def report_state(session: Session, cycle: Cycle) -> FinalReport:
     return found if found is not None else FinalReport(cycle_id=id_of(cycle))
 
 
+def sharing_of(session: Session, cycles: list[Cycle]) -> dict[int, str]:
+    """For each cycle's id: who its draft is shared with (one query)."""
+    ids = [id_of(c) for c in cycles]
+    found = dict(session.exec(select(FinalReport.cycle_id, FinalReport.sharing)
+                              .where(col(FinalReport.cycle_id).in_(ids))).all()) if ids else {}
+    return {i: found.get(i, WRITING) for i in ids}
+
+
 def readable(session: Session, rights: CycleRights, cycle: Cycle) -> FinalReport:
     """The report's state, for those who may read the report as it stands."""
     state = report_state(session, cycle)
