@@ -255,6 +255,45 @@ def visit_calendar(cycle_id: int,
     _run(write)
 
 
+@cli.command("report")
+def report(cycle_id: int,
+           format: Annotated[list[str], typer.Option(  # noqa: A002 (the option's name)
+               "--format", help="html, pdf, docx or xlsx (repeat it); default: all four.")] = [],  # noqa: B006
+           lang: Annotated[list[str], typer.Option(help="fr or en (repeat it); default: both.")] = [],  # noqa: B006
+           version: Annotated[int | None, typer.Option(help="A published version (default: the latest once "
+                                                            "published, else the draft as it stands).")] = None,
+           output: Annotated[Path, typer.Option("-o", help="Folder to write into.")] = Path("reports"),
+           as_email: AsWho = None):
+    """Write the final report's files, as the pages and the API serve them (a published
+    version as stored, byte for byte; a draft rendered now); print each file's path."""
+    import time
+
+    from app.reports import publication
+    from app.reports.formats import FORMATS
+
+    formats, langs = format or list(FORMATS), lang or ["fr", "en"]
+    unknown = [f for f in formats if f not in FORMATS] + [x for x in langs if x not in ("fr", "en")]
+    if unknown:
+        _fail([f"Unknown format or language: {', '.join(unknown)} (formats: {', '.join(FORMATS)}; languages: fr, en)."])
+
+    def write(session: Session) -> None:
+        access, _user = _acting(session, cycle_id, as_email)
+        output.mkdir(parents=True, exist_ok=True)
+        total, done = len(formats) * len(langs), 0
+        for fmt in formats:
+            for code in langs:
+                started = time.perf_counter()
+                typer.echo(f"[{done + 1}/{total}] {fmt} ({code})…", err=True)
+                found = publication.download(session, access.rights, access.cycle, fmt, code, version)
+                path = output / found.filename
+                path.write_bytes(found.data)
+                done += 1
+                typer.echo(f"      {len(found.data) / 1024:.0f} KB in {time.perf_counter() - started:.1f} s", err=True)
+                typer.echo(str(path))
+
+    _run(write)
+
+
 def main() -> None:
     cli()
 

@@ -55,6 +55,16 @@ def get_recommendation(session: Session, rights: CycleRights, cycle: Cycle, rec_
     return found
 
 
+def writable_recommendation(session: Session, rights: CycleRights, cycle: Cycle, rec_id: int) -> Recommendation:
+    """The recommendation, once the caller may change it (who may write none is refused
+    before learning whether it exists)."""
+    if rights.write_report() is not True:
+        require(rights.propose_recommendation())
+    rec = get_recommendation(session, rights, cycle, rec_id)
+    require(may_edit(rights, rec))
+    return rec
+
+
 def _check_practices(session: Session, ids: Sequence[int]) -> list[int]:
     from app.practices.service import get_practices
 
@@ -119,8 +129,7 @@ def _write(session: Session, rights: CycleRights, rec: Recommendation, action: s
 
 def update_recommendation(session: Session, rights: CycleRights, cycle: Cycle, rec_id: int,
                           data: RecommendationPatch, expected_version: int | None) -> Recommendation:
-    rec = get_recommendation(session, rights, cycle, rec_id)
-    require(may_edit(rights, rec))
+    rec = writable_recommendation(session, rights, cycle, rec_id)
     check_version(expected_version, rec.version)
     before = snapshot(rec)
     _check_date(data)
@@ -144,8 +153,7 @@ def update_recommendation(session: Session, rights: CycleRights, cycle: Cycle, r
 def add_practice(session: Session, rights: CycleRights, cycle: Cycle, rec_id: int, practice_id: int,
                  expected_version: int | None) -> Recommendation:
     """Attach a good practice to a recommendation (the one click of the report's page)."""
-    rec = get_recommendation(session, rights, cycle, rec_id)
-    require(may_edit(rights, rec))
+    rec = writable_recommendation(session, rights, cycle, rec_id)
     check_version(expected_version, rec.version)
     before = snapshot(rec)
     rec.practice_ids = _check_practices(session, [*rec.practice_ids, practice_id])
@@ -155,8 +163,8 @@ def add_practice(session: Session, rights: CycleRights, cycle: Cycle, rec_id: in
 def accept_recommendation(session: Session, rights: CycleRights, cycle: Cycle, rec_id: int,
                           expected_version: int | None) -> Recommendation:
     """The team leader takes a peer's proposal into the report."""
-    rec = get_recommendation(session, rights, cycle, rec_id)
     require(rights.write_report())
+    rec = get_recommendation(session, rights, cycle, rec_id)
     check_version(expected_version, rec.version)
     before = snapshot(rec)
     rec.status = RecommendationStatus.ACCEPTED.value
@@ -165,8 +173,7 @@ def accept_recommendation(session: Session, rights: CycleRights, cycle: Cycle, r
 
 def delete_recommendation(session: Session, rights: CycleRights, cycle: Cycle, rec_id: int,
                           expected_version: int | None) -> None:
-    rec = get_recommendation(session, rights, cycle, rec_id)
-    require(may_edit(rights, rec))
+    rec = writable_recommendation(session, rights, cycle, rec_id)
     check_version(expected_version, rec.version)
     before = snapshot(rec)
     session.delete(rec)

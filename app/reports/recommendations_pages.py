@@ -14,7 +14,6 @@ from fastapi.responses import Response
 
 from benchmark.scales import Horizon
 
-from app.auth.permissions import require
 from app.cycles.deps import CycleAccess, PageCycle
 from app.db import SessionDep
 from app.errors import InvalidInput
@@ -115,8 +114,7 @@ def add_page(request: Request, session: SessionDep, access: PageCycle, form: For
 
 @router.get("/cycles/{cycle_id}/recommendations/{rec_id}/edit")
 def edit_page(request: Request, session: SessionDep, access: PageCycle, rec_id: int):
-    rec = recommendations.get_recommendation(session, access.rights, access.cycle, rec_id)
-    require(recommendations.may_edit(access.rights, rec))
+    rec = recommendations.writable_recommendation(session, access.rights, access.cycle, rec_id)
     values = {"indicator_codes": ", ".join(rec.indicator_codes), "text": rec.text, "horizon": rec.horizon,
               "priority": rec.priority, "owner": rec.owner,
               "follow_up_on": rec.follow_up_on.isoformat() if rec.follow_up_on else "", "version": rec.version}

@@ -2,6 +2,12 @@
 
 The table is the specification; ``test_every_route_is_in_the_matrix`` fails when
 an endpoint is added without saying here who may call it.
+
+The rules are Python over rows already loaded (``CycleRights``, the cycle dependency), the
+same whichever database holds the rows: each row of the tables runs on SQLite, and
+``test_the_reads_on_postgresql`` runs every read of the first table once more on
+PostgreSQL, in one world. (Every row on both databases cost minutes of the suite's time
+for no rule that differs.)
 """
 import pytest
 
@@ -10,6 +16,8 @@ from support import api_routes
 
 ROLES = ["anonymous", "outsider", "host_officer", "peer", "team_leader", "coordinator"]
 OK, CREATED = 200, 201
+#: Each row on SQLite only (see the module's docstring).
+ON_SQLITE = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
 
 def everyone(status):
@@ -122,12 +130,25 @@ def _fill(value, ids):
     return value
 
 
+@ON_SQLITE
 @pytest.mark.parametrize("method,path,body,expected", MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
 def test_matrix(client, session, world, method, path, body, expected):
     ids = {"host_city": world.host_city.id, "cycle": world.cycle.id, "peer": world.people["peer"].id,
            "outsider": world.people["outsider"].id, "third_city": world.people["peer"].city_id}
     wrong = _wrong_answers(client, session, world, ROLES, method, path.format(**ids), body, expected, ids)
     assert not wrong, f"{method} {path}: " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+def test_the_reads_on_postgresql(client, session, world):
+    """Every read of the first table, on PostgreSQL (one world: reads change nothing)."""
+    ids = {"host_city": world.host_city.id, "cycle": world.cycle.id, "peer": world.people["peer"].id,
+           "outsider": world.people["outsider"].id, "third_city": world.people["peer"].city_id}
+    reads = [(m, p, b, e) for m, p, b, e in MATRIX if m == "GET"]
+    assert len(reads) > 10
+    wrong = [w for method, path, body, expected in reads
+             for w in _wrong_answers(client, session, world, ROLES, method, path.format(**ids), body, expected, ids)]
+    assert not wrong, "; ".join(wrong)
 
 
 def _wrong_answers(client, session, world, roles, method, url, body, expected, ids) -> list[str]:
@@ -232,6 +253,7 @@ def review_world(session, world):
     return world
 
 
+@ON_SQLITE
 @pytest.mark.parametrize("method,path,body,expected", REVIEW_MATRIX, ids=[f"{m} {p}" for m, p, _, _ in REVIEW_MATRIX])
 def test_review_matrix(client, session, review_world, method, path, body, expected):
     world = review_world
@@ -339,6 +361,7 @@ def visit_world(session, world):
     return world
 
 
+@ON_SQLITE
 @pytest.mark.parametrize("method,path,body,expected", NOTES_MATRIX, ids=[f"{m} {p}" for m, p, _, _ in NOTES_MATRIX])
 def test_notes_matrix(client, session, visit_world, method, path, body, expected):
     world = visit_world
@@ -380,6 +403,7 @@ PROGRAMME_MATRIX = [
 ]
 
 
+@ON_SQLITE
 @pytest.mark.parametrize("method,path,body,expected", PROGRAMME_MATRIX,
                          ids=[f"{m} {p}" for m, p, _, _ in PROGRAMME_MATRIX])
 def test_programme_matrix(client, session, visit_world, method, path, body, expected):
@@ -395,6 +419,7 @@ def test_programme_matrix(client, session, visit_world, method, path, body, expe
     assert not wrong, f"{method} {path}: " + "; ".join(wrong)
 
 
+@ON_SQLITE
 @pytest.mark.parametrize("method,path,body,expected", JUDGEMENT_MATRIX,
                          ids=[f"{m} {p}" for m, p, _, _ in JUDGEMENT_MATRIX])
 def test_judgement_matrix(client, session, visit_world, method, path, body, expected):
@@ -404,15 +429,93 @@ def test_judgement_matrix(client, session, visit_world, method, path, body, expe
     assert not wrong, f"{method} {path}: " + "; ".join(wrong)
 
 
+# --- the final report: the cycle in its reporting, every indicator judged, the draft not
+# shared yet; "{rec}" is the team leader's recommendation. ---------------------------------
+
+def report_team(status, peer=None, leader=None, host=403, coordinator=None):
+    """The team and coordinators get ``status`` unless said otherwise; the host city 403
+    (until the draft is shared with it)."""
+    return {"anonymous": 401, "outsider": 404, "host_officer": host, "peer": status if peer is None else peer,
+            "team_leader": status if leader is None else leader,
+            "coordinator": status if coordinator is None else coordinator}
+
+
+def leader_only(status):
+    return report_team(403, leader=status)
+
+
+REC = {"indicator_codes": ["GG-AMB-1"], "text": "Fund it.", "horizon": "short"}
+REC_FORM = {"indicator_codes": "GG-AMB-1", "text": "Fund it.", "horizon": "short"}
+REPORT_MATRIX = [
+    ("GET", "/api/v1/cycles/{cycle}/recommendations", None, report_team(OK)),
+    ("POST", "/api/v1/cycles/{cycle}/recommendations", REC, report_team(CREATED, coordinator=403)),  # a peer proposes
+    ("GET", "/api/v1/cycles/{cycle}/recommendations/{rec}", None, report_team(OK)),
+    ("PATCH", "/api/v1/cycles/{cycle}/recommendations/{rec}", {"owner": "Mayor"}, leader_only(OK)),
+    ("POST", "/api/v1/cycles/{cycle}/recommendations/{rec}/accept", None, leader_only(OK)),
+    ("DELETE", "/api/v1/cycles/{cycle}/recommendations/{rec}", None, leader_only(204)),
+    ("GET", "/api/v1/cycles/{cycle}/report", None, report_team(OK)),
+    ("GET", "/api/v1/cycles/{cycle}/report/sections", None, report_team(OK)),
+    ("PUT", "/api/v1/cycles/{cycle}/report/sections/summary", {"text": "x"}, leader_only(OK)),
+    ("GET", "/api/v1/cycles/{cycle}/report/state", None, report_team(OK)),
+    ("POST", "/api/v1/cycles/{cycle}/report/share", {"sharing": "team"}, leader_only(OK)),
+    ("POST", "/api/v1/cycles/{cycle}/report/sign-off", None, report_team(403, peer=409)),  # 409: not shared yet
+    ("GET", "/api/v1/cycles/{cycle}/report/comments", None, report_team(OK)),
+    ("POST", "/api/v1/cycles/{cycle}/report/comments", {"section": "summary", "text": "x"},
+     report_team(403, peer=409, host=409)),  # 409: not shared yet
+    ("POST", "/api/v1/cycles/{cycle}/report/publish", None, leader_only(409)),  # 409: the peer has not signed off
+    ("POST", "/api/v1/cycles/{cycle}/report/revise", {"reason": "x"}, report_team(403, coordinator=409)),
+    ("GET", "/cycles/{cycle}/report", None, as_page(report_team(OK))),
+    ("GET", "/cycles/{cycle}/report/read", None, as_page(report_team(OK))),
+    ("POST", "/cycles/{cycle}/report/share", {"sharing": "team"}, as_page(leader_only(303))),
+    ("POST", "/cycles/{cycle}/report/sign-off", {}, as_page(report_team(403, peer=409))),
+    ("POST", "/cycles/{cycle}/report/comments", {"section": "summary", "text": "x"},
+     as_page(report_team(403, peer=409))),  # the host city sees no page of the draft before it is shared
+    ("POST", "/cycles/{cycle}/report/publish", {}, as_page(leader_only(409))),
+    ("POST", "/cycles/{cycle}/report/revise", {"reason": "x"}, as_page(report_team(403, coordinator=409))),
+    ("POST", "/cycles/{cycle}/report/sections/summary", {"text": "x", "version": ""}, as_page(leader_only(303))),
+    ("GET", "/cycles/{cycle}/recommendations", None, as_page(report_team(OK))),
+    ("POST", "/cycles/{cycle}/recommendations", REC_FORM, as_page(report_team(303, coordinator=403))),
+    ("GET", "/cycles/{cycle}/recommendations/{rec}/edit", None, as_page(leader_only(OK))),
+    ("POST", "/cycles/{cycle}/recommendations/{rec}", REC_FORM, as_page(leader_only(303))),
+    ("POST", "/cycles/{cycle}/recommendations/{rec}/accept", {}, as_page(leader_only(303))),
+    ("POST", "/cycles/{cycle}/recommendations/{rec}/delete", {}, as_page(leader_only(303))),
+]
+
+
+@pytest.fixture
+def report_world(session, world):
+    from app.reports import recommendations
+    from app.reports.schemas import RecommendationWrite
+    from support import rights_of, start_reporting
+
+    start_reporting(session, world.cycle)
+    world.rec = recommendations.create_recommendation(
+        session, rights_of(session, world.people["team_leader"], world.cycle), world.cycle,
+        RecommendationWrite(indicator_codes=["GG-AMB-1"], text="Fund the strategy.", horizon="short"))
+    session.commit()
+    return world
+
+
+@ON_SQLITE
+@pytest.mark.parametrize("method,path,body,expected", REPORT_MATRIX, ids=[f"{m} {p}" for m, p, _, _ in REPORT_MATRIX])
+def test_report_matrix(client, session, report_world, method, path, body, expected):
+    world = report_world
+    ids = {"cycle": world.cycle.id, "rec": world.rec.id}
+    wrong = _wrong_answers(client, session, world, ROLES, method, path.format(**ids), body, expected, ids)
+    assert not wrong, f"{method} {path}: " + "; ".join(wrong)
+
+
+@ON_SQLITE
 def test_every_route_is_in_the_matrix(engine):
     app = create_app(engine=engine)
     routes = {(m, r.path) for r in api_routes(app) for m in r.methods if m != "HEAD"}
     assert len(routes) > 30, "the routes were not found"
     covered = {(m, p) for m, p, _, _ in MATRIX + REVIEW_MATRIX + NOTES_MATRIX + PROGRAMME_MATRIX
-               + JUDGEMENT_MATRIX} | PUBLIC
+               + JUDGEMENT_MATRIX + REPORT_MATRIX} | PUBLIC
     names = {"{city_id}": "{host_city}", "{cycle_id}": "{cycle}", "{user_id}": "{peer}", "{code}": "GG-AMB-1",
              "{document_id}": "999", "{pillar}": "GG", "{dimension}": "AMB",
-             "{reviewer_id}": "{peer_submitted}", "{interview_id}": "{interview}", "{note_id}": "{note}"}
+             "{reviewer_id}": "{peer_submitted}", "{interview_id}": "{interview}", "{note_id}": "{note}",
+             "{rec_id}": "{rec}", "{key}": "summary"}
 
     def normalise(path):
         for name, value in names.items():
