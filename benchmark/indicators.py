@@ -116,12 +116,16 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class IndicatorSetError(Exception):
-    """The file could not be loaded; ``problems`` says every reason, with lines."""
+class ProblemsError(Exception):
+    """A data file could not be loaded; ``problems`` says every reason, with lines."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class IndicatorSetError(ProblemsError):
+    """The indicator set could not be loaded."""
 
 
 class YamlLines:
@@ -180,33 +184,50 @@ def dotted(loc: tuple) -> str:
     return out
 
 
-def load_indicator_set(path: str | Path) -> IndicatorSet:
-    """Read and validate ``path``; raise :class:`IndicatorSetError` listing every problem."""
-    path = Path(path)
+def read_text(path: str | Path) -> tuple[str, str]:
+    """(the file's text, its name for problem messages); :class:`ProblemsError` if it cannot
+    be read (also how ``benchmark/practices.py`` reads its file)."""
     name = str(path)
     try:
-        source = path.read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8"), name
     except FileNotFoundError:
-        raise IndicatorSetError([Problem(name, None, "file not found")]) from None
+        raise ProblemsError([Problem(name, None, "file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise IndicatorSetError([Problem(name, None, f"cannot be read: {exc}")]) from None
-    return parse_indicator_set(source, name)
+        raise ProblemsError([Problem(name, None, f"cannot be read: {exc}")]) from None
 
 
-def parse_indicator_set(source: str, name: str = "<string>") -> IndicatorSet:
-    """Validate YAML text; ``name`` is used in problem messages."""
+def compose(source: str, name: str) -> tuple[Any, YamlLines]:
+    """YAML text as plain data, with the line of every place in it; a syntax error or an
+    empty file raises :class:`ProblemsError`. Duplicate keys are left in ``lines.problems``."""
     lines = YamlLines(name)
     try:
         node = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise IndicatorSetError([Problem(name, line, f"YAML syntax error: {exc.problem}")]) from None
+        raise ProblemsError([Problem(name, line, f"YAML syntax error: {exc.problem}")]) from None
     except yaml.YAMLError as exc:
-        raise IndicatorSetError([Problem(name, None, f"YAML syntax error: {exc}")]) from None
+        raise ProblemsError([Problem(name, None, f"YAML syntax error: {exc}")]) from None
     if node is None:
-        raise IndicatorSetError([Problem(name, 1, "the file is empty")])
-    data = lines.build(node)
+        raise ProblemsError([Problem(name, 1, "the file is empty")])
+    return lines.build(node), lines
+
+
+def load_indicator_set(path: str | Path) -> IndicatorSet:
+    """Read and validate ``path``; raise :class:`IndicatorSetError` listing every problem."""
+    try:
+        source, name = read_text(path)
+    except ProblemsError as exc:
+        raise IndicatorSetError(exc.problems) from None
+    return parse_indicator_set(source, name)
+
+
+def parse_indicator_set(source: str, name: str = "<string>") -> IndicatorSet:
+    """Validate YAML text; ``name`` is used in problem messages."""
+    try:
+        data, lines = compose(source, name)
+    except ProblemsError as exc:
+        raise IndicatorSetError(exc.problems) from None
     try:
         parsed = _SetFile.model_validate(data)
     except ValidationError as exc:
