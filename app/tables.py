@@ -4,6 +4,7 @@ from app.auth.tables import AuthToken, LoginAttempt
 from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
 from app.indicators.tables import IndicatorRow, IndicatorSetRow
 from app.people.tables import City, User
+from app.practices.tables import GoodPractice
 from app.reviews.tables import PreparatoryReview, ReviewEntry
 from app.secret_key import ServiceSecret
 from app.self_assessment.tables import Document, SelfAssessment, SelfAssessmentEntry
@@ -14,4 +15,5 @@ __all__ = [
     "IndicatorSetRow", "LoginAttempt", "PhaseDeadline", "User", "Document", "SelfAssessment",
     "SelfAssessmentEntry", "ServiceSecret", "PreparatoryReview", "ReviewEntry",
     "VisitProgramme", "Interview", "InterviewNote", "HypothesisCheck", "FinalJudgement",
+    "GoodPractice",
 ]

@@ -89,7 +89,8 @@ def _iso_countries() -> frozenset[str]:
     from babel import Locale
 
     not_iso = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
-    return frozenset(c for c in Locale("en").territories if len(c) == 2 and c.isalpha() and c not in not_iso)
+    codes = (str(c) for c in Locale("en").territories)
+    return frozenset(c for c in codes if len(c) == 2 and c.isalpha() and c not in not_iso)
 
 
 COUNTRIES = _iso_countries()
