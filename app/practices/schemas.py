@@ -29,7 +29,7 @@ Source = Annotated[str, _line(SOURCE_MAX)]
 #: "" (or left out): no city, as for an action of a catalogue.
 City = Annotated[str, _line(CITY_MAX, min_length=0)]
 #: ISO 3166-1 alpha-2, upper-cased; checked against the list of countries by the service.
-Country = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")]
+Country = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")]
 IndicatorCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=20)]
 Codes = Annotated[list[IndicatorCode], Field(min_length=1, max_length=MAX_INDICATORS)]
 
