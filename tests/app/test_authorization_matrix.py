@@ -404,15 +404,50 @@ def test_judgement_matrix(client, session, visit_world, method, path, body, expe
     assert not wrong, f"{method} {path}: " + "; ".join(wrong)
 
 
+# --- the good-practice library: every logged-in person reads it, coordinators add and edit;
+# "{practice}" is a practice of the library file (loaded at start-up) -----------------------
+
+PRACTICE = {"theme": "partners", "title_fr": "Un pacte", "title_en": "A pact", "summary_fr": "Un pacte.",
+            "summary_en": "A pact.", "source": "Velmar, 2026", "indicator_codes": ["WP-AMB-1"]}
+PRACTICE_FORM = {**PRACTICE, "indicator_codes": "WP-AMB-1", "version": "1"}
+PRACTICE_MATRIX = [
+    ("GET", "/api/v1/practices", None, everyone(OK)),
+    ("GET", "/api/v1/practices/{practice}", None, everyone(OK)),
+    ("POST", "/api/v1/practices", PRACTICE, coordinator_only(CREATED)),
+    # 428 for the coordinator: the matrix sends no If-Match (tests/app/practices/test_api.py does)
+    ("PATCH", "/api/v1/practices/{practice}", {"title_en": "A pact"}, coordinator_only(428)),
+    ("GET", "/practices", None, as_page(everyone(OK))),
+    ("GET", "/practices/{practice}", None, as_page(everyone(OK))),
+    ("GET", "/practices/new", None, as_page(coordinator_only(OK))),
+    ("POST", "/practices/new", PRACTICE_FORM, as_page(coordinator_only(303))),
+    ("GET", "/practices/{practice}/edit", None, as_page(coordinator_only(OK))),
+    ("POST", "/practices/{practice}/edit", PRACTICE_FORM, as_page(coordinator_only(303))),
+]
+
+
+@pytest.mark.parametrize("method,path,body,expected", PRACTICE_MATRIX,
+                         ids=[f"{m} {p}" for m, p, _, _ in PRACTICE_MATRIX])
+def test_practice_matrix(client, session, world, method, path, body, expected):
+    from sqlmodel import select
+
+    from app.practices.tables import GoodPractice
+
+    practice = session.exec(select(GoodPractice.id).where(GoodPractice.key == "lisboa-one-stop-shop")).one()
+    ids = {"practice": practice}
+    wrong = _wrong_answers(client, session, world, ROLES, method, path.format(**ids), body, expected, ids)
+    assert not wrong, f"{method} {path}: " + "; ".join(wrong)
+
+
 def test_every_route_is_in_the_matrix(engine):
     app = create_app(engine=engine)
     routes = {(m, r.path) for r in api_routes(app) for m in r.methods if m != "HEAD"}
     assert len(routes) > 30, "the routes were not found"
     covered = {(m, p) for m, p, _, _ in MATRIX + REVIEW_MATRIX + NOTES_MATRIX + PROGRAMME_MATRIX
-               + JUDGEMENT_MATRIX} | PUBLIC
+               + JUDGEMENT_MATRIX + PRACTICE_MATRIX} | PUBLIC
     names = {"{city_id}": "{host_city}", "{cycle_id}": "{cycle}", "{user_id}": "{peer}", "{code}": "GG-AMB-1",
              "{document_id}": "999", "{pillar}": "GG", "{dimension}": "AMB",
-             "{reviewer_id}": "{peer_submitted}", "{interview_id}": "{interview}", "{note_id}": "{note}"}
+             "{reviewer_id}": "{peer_submitted}", "{interview_id}": "{interview}", "{note_id}": "{note}",
+             "{practice_id}": "{practice}"}
 
     def normalise(path):
         for name, value in names.items():
