@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from benchmark.scales import Dimension, Pillar, SetStatus
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+M = TypeVar("M", bound=BaseModel)
 CODE_PATTERN = re.compile(r"^(?P<pillar>[A-Z]+)-(?P<dimension>[A-Z]+)-(?P<number>[1-9][0-9]*)$")
 
 
@@ -184,16 +186,15 @@ def dotted(loc: tuple) -> str:
     return out
 
 
-def read_text(path: str | Path) -> tuple[str, str]:
-    """(the file's text, its name for problem messages); :class:`ProblemsError` if it cannot
-    be read (also how ``benchmark/practices.py`` reads its file)."""
+def read_text(path: str | Path, error: type[ProblemsError] = ProblemsError) -> tuple[str, str]:
+    """(the file's text, its name for problem messages); ``error`` if it cannot be read."""
     name = str(path)
     try:
         return Path(path).read_text(encoding="utf-8"), name
     except FileNotFoundError:
-        raise ProblemsError([Problem(name, None, "file not found")]) from None
+        raise error([Problem(name, None, "file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemsError([Problem(name, None, f"cannot be read: {exc}")]) from None
+        raise error([Problem(name, None, f"cannot be read: {exc}")]) from None
 
 
 def compose(source: str, name: str) -> tuple[Any, YamlLines]:
@@ -213,27 +214,31 @@ def compose(source: str, name: str) -> tuple[Any, YamlLines]:
     return lines.build(node), lines
 
 
+def validated(source: str, name: str, model: type[M], error: type[ProblemsError],
+              message: Callable[[Any], str] = lambda err: str(err["msg"])) -> tuple[M, YamlLines]:
+    """YAML text validated by ``model``, with the line of every place in it; ``error`` with
+    every problem (syntax, duplicate keys left in the lines, the model's) otherwise — also how
+    ``benchmark/practices.py`` reads its file. ``message`` words a pydantic error."""
+    try:
+        data, lines = compose(source, name)
+    except ProblemsError as exc:
+        raise error(exc.problems) from None
+    try:
+        return model.model_validate(data), lines
+    except ValidationError as exc:
+        for err in exc.errors():
+            lines.add(err["loc"], f"{dotted(err['loc'])}: {message(err)}")
+        raise error(lines.problems) from None
+
+
 def load_indicator_set(path: str | Path) -> IndicatorSet:
     """Read and validate ``path``; raise :class:`IndicatorSetError` listing every problem."""
-    try:
-        source, name = read_text(path)
-    except ProblemsError as exc:
-        raise IndicatorSetError(exc.problems) from None
-    return parse_indicator_set(source, name)
+    return parse_indicator_set(*read_text(path, IndicatorSetError))
 
 
 def parse_indicator_set(source: str, name: str = "<string>") -> IndicatorSet:
     """Validate YAML text; ``name`` is used in problem messages."""
-    try:
-        data, lines = compose(source, name)
-    except ProblemsError as exc:
-        raise IndicatorSetError(exc.problems) from None
-    try:
-        parsed = _SetFile.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            lines.add(err["loc"], f"{dotted(err['loc'])}: {err['msg']}")
-        raise IndicatorSetError(lines.problems) from None
+    parsed, lines = validated(source, name, _SetFile, IndicatorSetError)
     indicators = _check_indicators(parsed, lines)
     if lines.problems:
         raise IndicatorSetError(lines.problems)

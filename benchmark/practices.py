@@ -35,9 +35,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import StringConstraints, ValidationError
+from pydantic import StringConstraints
 
-from benchmark.indicators import LocalizedText, ProblemsError, Text, YamlLines, _Strict, compose, dotted, read_text
+from benchmark.indicators import LocalizedText, ProblemsError, Text, YamlLines, _Strict, read_text, validated
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Keys of the practices a coordinator adds (``app/practices``) begin so; the file's may not,
@@ -63,24 +63,23 @@ class Theme(StrEnum):
     EMPOWERMENT = "empowerment"
 
 
-THEME_NAMES: dict[Theme, LocalizedText] = {
-    Theme.NEEDS: LocalizedText(fr="Évaluation des besoins et collecte des données",
-                               en="Needs assessment and data collection"),
-    Theme.CROSS_DEPARTMENT: LocalizedText(fr="L'intégration au sein de la municipalité",
-                                          en="Working on integration within the municipality"),
-    Theme.OBJECTIVES: LocalizedText(fr="Objectifs, ressources et évaluation",
-                                    en="Setting objectives, allocating resources and evaluating"),
-    Theme.LEADERSHIP: LocalizedText(fr="Leadership et soutien du public",
-                                    en="Providing leadership and winning public support"),
-    Theme.DIVERSITY: LocalizedText(fr="La diversité dans l'administration municipale",
-                                   en="Promoting diversity in the city administration"),
-    Theme.MULTILEVEL: LocalizedText(fr="Coopération avec les autres niveaux de gouvernance",
-                                    en="Cooperating with other levels of government"),
-    Theme.PARTNERS: LocalizedText(fr="Travail avec les partenaires et les parties prenantes",
-                                  en="Working with partners and stakeholders"),
-    Theme.EMPOWERMENT: LocalizedText(fr="Autonomisation des immigrés pour leur participation à la société",
-                                     en="Empowering immigrants to take part in society"),
+#: Each theme's name, in French and in English (as Section C's list of themes words them).
+_NAMES = {
+    Theme.NEEDS: ("Évaluation des besoins et collecte des données", "Needs assessment and data collection"),
+    Theme.CROSS_DEPARTMENT: ("L'intégration au sein de la municipalité",
+                             "Working on integration within the municipality"),
+    Theme.OBJECTIVES: ("Objectifs, ressources et évaluation",
+                       "Setting objectives, allocating resources and evaluating"),
+    Theme.LEADERSHIP: ("Leadership et soutien du public", "Providing leadership and winning public support"),
+    Theme.DIVERSITY: ("La diversité dans l'administration municipale",
+                      "Promoting diversity in the city administration"),
+    Theme.MULTILEVEL: ("Coopération avec les autres niveaux de gouvernance",
+                       "Cooperating with other levels of government"),
+    Theme.PARTNERS: ("Travail avec les partenaires et les parties prenantes", "Working with partners and stakeholders"),
+    Theme.EMPOWERMENT: ("Autonomisation des immigrés pour leur participation à la société",
+                        "Empowering immigrants to take part in society"),
 }
+THEME_NAMES: dict[Theme, LocalizedText] = {theme: LocalizedText(fr=fr, en=en) for theme, (fr, en) in _NAMES.items()}
 
 
 def _iso_countries() -> frozenset[str]:
@@ -177,26 +176,14 @@ class PracticeLibraryError(ProblemsError):
 def load_practices(path: str | Path, indicator_codes: set[str] | frozenset[str]) -> list[PracticeDef]:
     """Read and validate ``path`` against the indicator codes it may name; raise
     :class:`PracticeLibraryError` listing every problem."""
-    try:
-        source, name = read_text(path)
-    except ProblemsError as exc:
-        raise PracticeLibraryError(exc.problems) from None
+    source, name = read_text(path, PracticeLibraryError)
     return parse_practices(source, indicator_codes, name)
 
 
 def parse_practices(source: str, indicator_codes: set[str] | frozenset[str],
                     name: str = "<string>") -> list[PracticeDef]:
     """Validate YAML text; ``name`` is used in problem messages."""
-    try:
-        data, lines = compose(source, name)
-    except ProblemsError as exc:
-        raise PracticeLibraryError(exc.problems) from None
-    try:
-        parsed = _LibraryFile.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            lines.add(err["loc"], f"{dotted(err['loc'])}: {_message(err)}")
-        raise PracticeLibraryError(lines.problems) from None
+    parsed, lines = validated(source, name, _LibraryFile, PracticeLibraryError, _message)
     result = [_checked(i, item, indicator_codes, lines) for i, item in enumerate(parsed.practices)]
     _check_unique_keys(parsed.practices, lines)
     if lines.problems:

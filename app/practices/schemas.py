@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from benchmark.practices import CITY_MAX, FIGURES_MAX, MAX_INDICATORS, SOURCE_MAX, SUMMARY_MAX, TITLE_MAX, Theme
+from benchmark.practices import CITY_MAX, MAX_INDICATORS, SOURCE_MAX, TITLE_MAX, FiguresText, SummaryText, Theme
 
 from app.errors import ONE_LINE_PATTERN
 from app.omittable import Omittable
@@ -18,13 +18,7 @@ def _line(max_length: int, min_length: int = 1) -> StringConstraints:
                              pattern=ONE_LINE_PATTERN)
 
 
-def _paragraphs(max_length: int) -> StringConstraints:
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
-
-
 Title = Annotated[str, _line(TITLE_MAX)]
-Summary = Annotated[str, _paragraphs(SUMMARY_MAX)]
-Figures = Annotated[str, _paragraphs(FIGURES_MAX)]
 Source = Annotated[str, _line(SOURCE_MAX)]
 #: "" (or left out): no city, as for an action of a catalogue.
 City = Annotated[str, _line(CITY_MAX, min_length=0)]
@@ -43,10 +37,10 @@ class PracticeCreate(Input):
     theme: Theme
     title_fr: Title
     title_en: Title
-    summary_fr: Summary
-    summary_en: Summary
-    figures_fr: Figures | None = None
-    figures_en: Figures | None = None
+    summary_fr: SummaryText  # several lines: the library file's own limits
+    summary_en: SummaryText
+    figures_fr: FiguresText | None = None
+    figures_en: FiguresText | None = None
     source: Source
     indicator_codes: Codes
 
@@ -59,10 +53,10 @@ class PracticeUpdate(Input):
     theme: Omittable[Theme] = None
     title_fr: Omittable[Title] = None
     title_en: Omittable[Title] = None
-    summary_fr: Omittable[Summary] = None
-    summary_en: Omittable[Summary] = None
-    figures_fr: Figures | None = None
-    figures_en: Figures | None = None
+    summary_fr: Omittable[SummaryText] = None
+    summary_en: Omittable[SummaryText] = None
+    figures_fr: FiguresText | None = None
+    figures_en: FiguresText | None = None
     source: Omittable[Source] = None
     indicator_codes: Omittable[Codes] = None
 

@@ -1,20 +1,10 @@
 """The library from the command line: checked like the indicator set, listed as stored."""
-import pytest
 from typer.testing import CliRunner
 
 from app.cli import cli
 from app.settings import get_settings
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def database(engine, monkeypatch):
-    """The command line on the test's database."""
-    monkeypatch.setenv("INTI_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_check_accepts_the_real_library():
