@@ -85,13 +85,9 @@ def can_issue_link(actor: User, person: User) -> Answer:
     return True if person.is_active else DEACTIVATED
 
 
-def can_read_practices(user: User) -> bool:
-    """The good-practice library: everyone logged in (peers look for ideas, host cities too)."""
-    return user.is_active
-
-
 def can_edit_practices(user: User) -> Answer:
-    """Adding a practice to the library, or changing one: the network's coordinators."""
+    """Adding a practice to the good-practice library, or changing one: the network's
+    coordinators. (Reading it is for everyone logged in: peers look for ideas, host cities too.)"""
     return True if user.is_coordinator else COORDINATOR_ONLY
 
 
