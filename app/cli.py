@@ -1,4 +1,4 @@
-"""The ``inti-cities`` command: serve, create-coordinator, indicators check."""
+"""The ``inti-cities`` command: serve, create-coordinator, indicators check, practices check|list."""
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -6,12 +6,15 @@ import typer
 from sqlmodel import Session
 
 from benchmark.indicators import IndicatorSetError, load_indicator_set
+from benchmark.practices import PracticeLibraryError, load_practices
 
 from app.settings import get_settings
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help="INTI-CITIES peer review.")
 indicators = typer.Typer(no_args_is_help=True, help="The indicator set (benchmark).")
 cli.add_typer(indicators, name="indicators")
+practices_cli = typer.Typer(no_args_is_help=True, help="The good-practice library.")
+cli.add_typer(practices_cli, name="practices")
 cycle_cli = typer.Typer(no_args_is_help=True, help="A review cycle's phase, as one of its people.")
 cli.add_typer(cycle_cli, name="cycle")
 visit_cli = typer.Typer(no_args_is_help=True, help="The visit programme, as the team leader (or another member).")
@@ -44,9 +47,13 @@ def _prepare(demo: bool):
 
     settings = get_settings()
     try:
-        load_indicator_set(settings.indicators_path)
+        iset = load_indicator_set(settings.indicators_path)
     except IndicatorSetError as exc:
         _fail([str(p) for p in exc.problems] + ["The service did not start: mend the indicator set first."])
+    try:
+        load_practices(settings.practices_path, {i.code for i in iset.indicators})
+    except PracticeLibraryError as exc:
+        _fail([str(p) for p in exc.problems] + ["The service did not start: mend the good-practice library first."])
     engine = make_engine(settings.database_url)
     _upgrade(engine)
     try:
@@ -107,6 +114,55 @@ def indicators_check(path: Annotated[Path, typer.Argument()] = Path("indicators.
     except IndicatorSetError as exc:
         _fail([str(p) for p in exc.problems])
     typer.echo(f"{path}: indicator set {iset.version} ({iset.status.value}), {len(iset.indicators)} indicators: OK")
+
+
+def _indicator_codes(path: Path) -> set[str]:
+    try:
+        return {i.code for i in load_indicator_set(path).indicators}
+    except IndicatorSetError as exc:
+        _fail([str(p) for p in exc.problems] + ["The practices were not checked: mend the indicator set first."])
+
+
+IndicatorsOption = Annotated[Path | None, typer.Option(
+    "--indicators", help="The indicator set the practices cite (default: the service's, INTI_INDICATORS_PATH).")]
+
+
+@practices_cli.command("check")
+def practices_check(path: Annotated[Path | None, typer.Argument(
+                        help="Default: the service's library (INTI_PRACTICES_PATH, good_practices.yaml).")] = None,
+                    indicators_path: IndicatorsOption = None):
+    """Validate a good-practice library YAML against the indicator set; print each problem
+    with its line; exit 1 if any."""
+    settings = get_settings()
+    path = path or settings.practices_path
+    try:
+        practices = load_practices(path, _indicator_codes(indicators_path or settings.indicators_path))
+    except PracticeLibraryError as exc:
+        _fail([str(p) for p in exc.problems])
+    cities = {p.city for p in practices if p.city}
+    typer.echo(f"{path}: {len(practices)} practices ({len(cities)} cities, "
+               f"{sum(1 for p in practices if not p.city)} with no city): OK")
+
+
+@practices_cli.command("list")
+def practices_list(lang: Annotated[str, typer.Option(help="fr or en.")] = "en"):
+    """The library as the service holds it (the file's practices once the service has
+    started, and those coordinators added): id, city, theme, title, indicators."""
+    from app.db import make_engine
+    from app.practices.service import list_practices, practice_title, theme_name
+
+    if lang not in ("fr", "en"):
+        _fail([f"--lang is '{lang}': fr or en."])
+    engine = make_engine(get_settings().database_url)
+    _upgrade(engine)
+    with Session(engine) as session:
+        practices = list_practices(session, lang)
+    for p in practices:
+        where = f"{p.city} ({p.country})" if p.city else "—"
+        typer.echo(f"{p.id}\t{where}\t{theme_name(p.theme, lang)}\t{practice_title(p, lang)}\t"
+                   f"{' '.join(p.indicator_codes)}")
+    typer.echo(f"{len(practices)} practices.")
+    engine.dispose()
 
 
 AsWho = Annotated[str | None, typer.Option("--as", help="Who acts, by e-mail (default: the cycle's team leader).")]

@@ -7,7 +7,8 @@ Routes turn the ``If-Match`` header into the version the client expects
 """
 from fastapi import Response
 
-from app.errors import STALE_RECORD, PreconditionFailed
+from app.errors import STALE_RECORD, PreconditionFailed, PreconditionRequired
+from app.i18n import N_
 
 #: An If-Match that can match no version (not a number): it fails as any other stale one.
 NO_VERSION = -1
@@ -24,6 +25,14 @@ def expected_version(if_match: str | None) -> int | None:
         return None
     tag = if_match.split(",")[0].strip().removeprefix("W/").strip('"')
     return int(tag) if tag.isascii() and tag.isdigit() and len(tag) < 10 else NO_VERSION
+
+
+def required_version(if_match: str | None) -> int | None:
+    """As :func:`expected_version`, for a write that must say which version it changes:
+    without ``If-Match`` it is refused (428), so that no client overwrites by accident."""
+    if if_match is None:
+        raise PreconditionRequired(N_("Send the If-Match header with the version you read (its ETag)."))
+    return expected_version(if_match)
 
 
 def check_version(expected: int | None, version: int) -> None:

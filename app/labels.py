@@ -87,6 +87,15 @@ FIELDS = {
     "location": N_("Place"),
     "indicator_codes": N_("Indicators"),
     "rationale": N_("Rationale"),
+    "city": N_("City"),
+    "theme": N_("Theme"),
+    "title_fr": N_("Title in French"),
+    "title_en": N_("Title in English"),
+    "summary_fr": N_("Summary in French"),
+    "summary_en": N_("Summary in English"),
+    "figures_fr": N_("Figures in French"),
+    "figures_en": N_("Figures in English"),
+    "source": N_("Source"),
 }
 
 

@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from benchmark.indicators import load_indicator_set
+from benchmark.practices import load_practices
 
 from app import errors
 from app.auth import api as auth_api
@@ -20,6 +21,9 @@ from app.indicators.service import store_indicator_set
 from app.middleware import RequestContextMiddleware
 from app.people import api as people_api
 from app.people import pages as people_pages
+from app.practices import api as practices_api
+from app.practices import pages as practices_pages
+from app.practices.service import sync_library
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.reports import recommendations_pages
@@ -42,11 +46,15 @@ from app.web import APP_DIR, check_csrf
 
 
 def load_benchmark(engine, settings: Settings) -> None:
-    """Validate indicators.yaml and store its version if new. Raises IndicatorSetError
-    (every problem with its line) or IndicatorSetConflict; the CLI reports either."""
+    """Validate indicators.yaml and store its version if new, then the good-practice library
+    (stored by key: ``app/practices/service.py``). Raises IndicatorSetError or
+    PracticeLibraryError (every problem with its line) or IndicatorSetConflict; the CLI
+    reports each."""
     iset = load_indicator_set(settings.indicators_path)
+    practices = load_practices(settings.practices_path, {i.code for i in iset.indicators})
     with Session(engine) as session:
         store_indicator_set(session, iset)
+        sync_library(session, practices)
 
 
 def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
@@ -70,15 +78,15 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
 
     api = APIRouter(prefix="/api/v1")
     for module in (auth_api, indicators_api, people_api, cycles_api, self_assessment_api, reviews_api,
-                   visit_api, visit_notes_api, visit_judgements_api, reports_api):
+                   visit_api, visit_notes_api, visit_judgements_api, practices_api, reports_api):
         api.include_router(module.router)
     app.include_router(api)
 
     pages = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
     for module in (auth_pages, cycles_pages, people_pages, indicators_pages, self_assessment_pages,
                    review_team_pages, review_workbook_pages, reviews_pages, visit_pages,
-                   visit_notes_pages, visit_hypotheses_pages, visit_judgements_pages, reports_pages,
-                   recommendations_pages):
+                   visit_notes_pages, visit_hypotheses_pages, visit_judgements_pages, practices_pages,
+                   reports_pages, recommendations_pages):
         pages.include_router(module.router)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=APP_DIR / "static"), name="static")

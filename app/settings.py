@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     #: and keeps in the database (``app/secret_key.py``), shared by every worker.
     secret_key: str | None = None
     indicators_path: Path = ROOT / "indicators.yaml"
+    #: The good-practice library, loaded at start-up after the indicator set it cites.
+    practices_path: Path = ROOT / "good_practices.yaml"
     reviews_path: Path = ROOT / "reviews"
     #: ``None``: the session cookie is Secure when the request came over HTTPS.
     cookie_secure: bool | None = None

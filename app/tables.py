@@ -4,6 +4,7 @@ from app.auth.tables import AuthToken, LoginAttempt
 from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
 from app.indicators.tables import IndicatorRow, IndicatorSetRow
 from app.people.tables import City, User
+from app.practices.tables import GoodPractice
 from app.reports.tables import (
     FinalReport,
     Recommendation,
@@ -23,5 +24,6 @@ __all__ = [
     "IndicatorSetRow", "LoginAttempt", "PhaseDeadline", "User", "Document", "SelfAssessment",
     "SelfAssessmentEntry", "ServiceSecret", "PreparatoryReview", "ReviewEntry",
     "VisitProgramme", "Interview", "InterviewNote", "HypothesisCheck", "FinalJudgement",
+    "GoodPractice",
     "Recommendation", "ReportSection", "FinalReport", "ReportSignOff", "ReportComment", "ReportVersion", "ReportFile",
 ]

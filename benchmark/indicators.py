@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from benchmark.scales import Dimension, Pillar, SetStatus
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+M = TypeVar("M", bound=BaseModel)
 CODE_PATTERN = re.compile(r"^(?P<pillar>[A-Z]+)-(?P<dimension>[A-Z]+)-(?P<number>[1-9][0-9]*)$")
 
 
@@ -116,12 +118,16 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class IndicatorSetError(Exception):
-    """The file could not be loaded; ``problems`` says every reason, with lines."""
+class ProblemsError(Exception):
+    """A data file could not be loaded; ``problems`` says every reason, with lines."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class IndicatorSetError(ProblemsError):
+    """The indicator set could not be loaded."""
 
 
 class YamlLines:
@@ -180,39 +186,59 @@ def dotted(loc: tuple) -> str:
     return out
 
 
-def load_indicator_set(path: str | Path) -> IndicatorSet:
-    """Read and validate ``path``; raise :class:`IndicatorSetError` listing every problem."""
-    path = Path(path)
+def read_text(path: str | Path, error: type[ProblemsError] = ProblemsError) -> tuple[str, str]:
+    """(the file's text, its name for problem messages); ``error`` if it cannot be read."""
     name = str(path)
     try:
-        source = path.read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8"), name
     except FileNotFoundError:
-        raise IndicatorSetError([Problem(name, None, "file not found")]) from None
+        raise error([Problem(name, None, "file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise IndicatorSetError([Problem(name, None, f"cannot be read: {exc}")]) from None
-    return parse_indicator_set(source, name)
+        raise error([Problem(name, None, f"cannot be read: {exc}")]) from None
 
 
-def parse_indicator_set(source: str, name: str = "<string>") -> IndicatorSet:
-    """Validate YAML text; ``name`` is used in problem messages."""
+def compose(source: str, name: str) -> tuple[Any, YamlLines]:
+    """YAML text as plain data, with the line of every place in it; a syntax error or an
+    empty file raises :class:`ProblemsError`. Duplicate keys are left in ``lines.problems``."""
     lines = YamlLines(name)
     try:
         node = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise IndicatorSetError([Problem(name, line, f"YAML syntax error: {exc.problem}")]) from None
+        raise ProblemsError([Problem(name, line, f"YAML syntax error: {exc.problem}")]) from None
     except yaml.YAMLError as exc:
-        raise IndicatorSetError([Problem(name, None, f"YAML syntax error: {exc}")]) from None
+        raise ProblemsError([Problem(name, None, f"YAML syntax error: {exc}")]) from None
     if node is None:
-        raise IndicatorSetError([Problem(name, 1, "the file is empty")])
-    data = lines.build(node)
+        raise ProblemsError([Problem(name, 1, "the file is empty")])
+    return lines.build(node), lines
+
+
+def validated(source: str, name: str, model: type[M], error: type[ProblemsError],
+              message: Callable[[Any], str] = lambda err: str(err["msg"])) -> tuple[M, YamlLines]:
+    """YAML text validated by ``model``, with the line of every place in it; ``error`` with
+    every problem (syntax, duplicate keys left in the lines, the model's) otherwise — also how
+    ``benchmark/practices.py`` reads its file. ``message`` words a pydantic error."""
     try:
-        parsed = _SetFile.model_validate(data)
+        data, lines = compose(source, name)
+    except ProblemsError as exc:
+        raise error(exc.problems) from None
+    try:
+        return model.model_validate(data), lines
     except ValidationError as exc:
         for err in exc.errors():
-            lines.add(err["loc"], f"{dotted(err['loc'])}: {err['msg']}")
-        raise IndicatorSetError(lines.problems) from None
+            lines.add(err["loc"], f"{dotted(err['loc'])}: {message(err)}")
+        raise error(lines.problems) from None
+
+
+def load_indicator_set(path: str | Path) -> IndicatorSet:
+    """Read and validate ``path``; raise :class:`IndicatorSetError` listing every problem."""
+    return parse_indicator_set(*read_text(path, IndicatorSetError))
+
+
+def parse_indicator_set(source: str, name: str = "<string>") -> IndicatorSet:
+    """Validate YAML text; ``name`` is used in problem messages."""
+    parsed, lines = validated(source, name, _SetFile, IndicatorSetError)
     indicators = _check_indicators(parsed, lines)
     if lines.problems:
         raise IndicatorSetError(lines.problems)

@@ -112,6 +112,15 @@ def client(engine):
         yield c
 
 
+@pytest.fixture
+def database(engine, monkeypatch):
+    """The command line (``app.cli``, which reads the settings) on the test's database."""
+    monkeypatch.setenv("INTI_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 @dataclass
 class World:
     """A cycle with one person in each role, an outsider and a coordinator."""

@@ -83,6 +83,14 @@ def can_issue_link(actor: User, person: User) -> Answer:
     if actor.id == person.id:
         return NOT_ONESELF
     return True if person.is_active else DEACTIVATED
+
+
+def can_edit_practices(user: User) -> Answer:
+    """Adding a practice to the good-practice library, or changing one: the network's
+    coordinators. (Reading it is for everyone logged in: peers look for ideas, host cities too.)"""
+    return True if user.is_coordinator else COORDINATOR_ONLY
+
+
 PUBLISHED = Refusal(409, N_("This cycle is published and can no longer change."))
 
 

@@ -477,6 +477,8 @@ REPORT_MATRIX = [
     ("POST", "/cycles/{cycle}/recommendations", REC_FORM, as_page(report_team(303, coordinator=403))),
     ("GET", "/cycles/{cycle}/recommendations/{rec}/edit", None, as_page(leader_only(OK))),
     ("POST", "/cycles/{cycle}/recommendations/{rec}", REC_FORM, as_page(leader_only(303))),
+    ("POST", "/cycles/{cycle}/recommendations/{rec}/practices", {"practice_id": "{practice}"},
+     as_page(leader_only(303))),
     ("POST", "/cycles/{cycle}/recommendations/{rec}/accept", {}, as_page(leader_only(303))),
     ("POST", "/cycles/{cycle}/recommendations/{rec}/delete", {}, as_page(leader_only(303))),
 ]
@@ -499,8 +501,48 @@ def report_world(session, world):
 @ON_SQLITE
 @pytest.mark.parametrize("method,path,body,expected", REPORT_MATRIX, ids=[f"{m} {p}" for m, p, _, _ in REPORT_MATRIX])
 def test_report_matrix(client, session, report_world, method, path, body, expected):
+    from sqlmodel import select
+
+    from app.practices.tables import GoodPractice
+
     world = report_world
-    ids = {"cycle": world.cycle.id, "rec": world.rec.id}
+    practice = session.exec(select(GoodPractice.id).where(GoodPractice.key == "lisboa-one-stop-shop")).one()
+    ids = {"cycle": world.cycle.id, "rec": world.rec.id, "practice": practice}
+    wrong = _wrong_answers(client, session, world, ROLES, method, path.format(**ids), body, expected, ids)
+    assert not wrong, f"{method} {path}: " + "; ".join(wrong)
+
+
+# --- the good-practice library: every logged-in person reads it, coordinators add and edit;
+# "{practice}" is a practice of the library file (loaded at start-up) -----------------------
+
+PRACTICE = {"theme": "partners", "title_fr": "Un pacte", "title_en": "A pact", "summary_fr": "Un pacte.",
+            "summary_en": "A pact.", "source": "Velmar, 2026", "indicator_codes": ["WP-AMB-1"]}
+PRACTICE_FORM = {**PRACTICE, "indicator_codes": "WP-AMB-1", "version": "1"}
+PRACTICE_MATRIX = [
+    ("GET", "/api/v1/practices", None, everyone(OK)),
+    ("GET", "/api/v1/practices/{practice}", None, everyone(OK)),
+    ("POST", "/api/v1/practices", PRACTICE, coordinator_only(CREATED)),
+    # 428 for the coordinator: the matrix sends no If-Match (tests/app/practices/test_api.py does)
+    ("PATCH", "/api/v1/practices/{practice}", {"title_en": "A pact"}, coordinator_only(428)),
+    ("GET", "/practices", None, as_page(everyone(OK))),
+    ("GET", "/practices/{practice}", None, as_page(everyone(OK))),
+    ("GET", "/practices/new", None, as_page(coordinator_only(OK))),
+    ("POST", "/practices/new", PRACTICE_FORM, as_page(coordinator_only(303))),
+    ("GET", "/practices/{practice}/edit", None, as_page(coordinator_only(OK))),
+    ("POST", "/practices/{practice}/edit", PRACTICE_FORM, as_page(coordinator_only(303))),
+]
+
+
+@ON_SQLITE
+@pytest.mark.parametrize("method,path,body,expected", PRACTICE_MATRIX,
+                         ids=[f"{m} {p}" for m, p, _, _ in PRACTICE_MATRIX])
+def test_practice_matrix(client, session, world, method, path, body, expected):
+    from sqlmodel import select
+
+    from app.practices.tables import GoodPractice
+
+    practice = session.exec(select(GoodPractice.id).where(GoodPractice.key == "lisboa-one-stop-shop")).one()
+    ids = {"practice": practice}
     wrong = _wrong_answers(client, session, world, ROLES, method, path.format(**ids), body, expected, ids)
     assert not wrong, f"{method} {path}: " + "; ".join(wrong)
 
@@ -511,11 +553,11 @@ def test_every_route_is_in_the_matrix(engine):
     routes = {(m, r.path) for r in api_routes(app) for m in r.methods if m != "HEAD"}
     assert len(routes) > 30, "the routes were not found"
     covered = {(m, p) for m, p, _, _ in MATRIX + REVIEW_MATRIX + NOTES_MATRIX + PROGRAMME_MATRIX
-               + JUDGEMENT_MATRIX + REPORT_MATRIX} | PUBLIC
+               + JUDGEMENT_MATRIX + REPORT_MATRIX + PRACTICE_MATRIX} | PUBLIC
     names = {"{city_id}": "{host_city}", "{cycle_id}": "{cycle}", "{user_id}": "{peer}", "{code}": "GG-AMB-1",
              "{document_id}": "999", "{pillar}": "GG", "{dimension}": "AMB",
              "{reviewer_id}": "{peer_submitted}", "{interview_id}": "{interview}", "{note_id}": "{note}",
-             "{rec_id}": "{rec}", "{key}": "summary"}
+             "{rec_id}": "{rec}", "{key}": "summary", "{practice_id}": "{practice}"}
 
     def normalise(path):
         for name, value in names.items():

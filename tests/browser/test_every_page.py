@@ -43,6 +43,7 @@ from app.i18n import LOCALE_DIR, gettext_for
 from app.people import service as people_service
 from app.people.schemas import UserCreate
 from app.people.tables import City, User
+from app.practices.tables import GoodPractice
 from app.reviews.tables import ReviewEntry
 from app.self_assessment import service as report_service
 from app.self_assessment.schemas import EntryWrite
@@ -128,7 +129,8 @@ def _make_cycles(session: Session) -> dict[str, int]:
     noted = set(session.exec(select(InterviewNote.interview_id).where(InterviewNote.cycle_id == aldergem.id)))
     interview = next(i for i in session.exec(select(Interview).where(Interview.cycle_id == aldergem.id)
                                              .order_by(Interview.starts_at)) if julien.id in i.peers and i.id in noted)
-    return {"draft": demo.id, **made, "aldergem": aldergem.id, "interview": interview.id}
+    lisbon = session.exec(select(GoodPractice).where(GoodPractice.key == "lisboa-one-stop-shop")).one()
+    return {"draft": demo.id, **made, "aldergem": aldergem.id, "interview": interview.id, "practice": lisbon.id}
 
 
 def _pages(ids: dict[str, int], welcome: str) -> dict[str, list[tuple[str, int]]]:
@@ -140,7 +142,8 @@ def _pages(ids: dict[str, int], welcome: str) -> dict[str, list[tuple[str, int]]
         "coordinator": common + [
             (draft, 200), (submitted, 200), (f"{draft}/self-assessment", 200), (f"{submitted}/self-assessment", 200),
             ("/admin/cycles/new", 200), ("/admin/cities", 200), ("/admin/people", 200),
-            (f"{aldergem}/consolidation", 200)],
+            (f"{aldergem}/consolidation", 200), ("/practices", 200), (f"/practices/{ids['practice']}", 200),
+            ("/practices/new", 200), (f"/practices/{ids['practice']}/edit", 200)],
         "host officer": common + [
             (draft, 200), (f"{draft}/self-assessment", 200), (f"{draft}/self-assessment/submit", 200),
             (f"{empty}/self-assessment/submit", 200), (f"{submitted}/self-assessment", 200),
@@ -150,7 +153,8 @@ def _pages(ids: dict[str, int], welcome: str) -> dict[str, list[tuple[str, int]]
                                  (f"{submitted}/review/submit", 200), (f"{submitted}/consolidation", 200)],
         "peer": common + [(draft, 200), (submitted, 200), (f"{submitted}/self-assessment", 200),
                           (f"{submitted}/review", 200), (f"{submitted}/review/submit", 200),
-                          (f"{submitted}/consolidation", 403)],  # blind until their own is submitted
+                          (f"{submitted}/consolidation", 403),  # blind until their own is submitted
+                          ("/practices?pillar=WP", 200)],
         "aldergem team leader": common[:1] + [
             (aldergem, 200), (f"{aldergem}/consolidation", 200), (f"{aldergem}/review", 200),
             (f"{aldergem}/programme", 200), (f"{aldergem}/programme/agenda", 200),
@@ -192,6 +196,9 @@ def _typed_texts(session: Session) -> list[str]:
         texts.update(text.splitlines())
     for text in session.exec(select(InterviewNote.text)):  # a note's first words, in lists of notes
         texts.add(" ".join(text.split()[:14]))
+    for practice in session.exec(select(GoodPractice)):  # the library's texts (a citation keeps its language)
+        texts.update((practice.city, practice.source, practice.title_fr, practice.title_en, practice.summary_fr,
+                      practice.summary_en, practice.figures_fr or "", practice.figures_en or ""))
     for interview in session.exec(select(Interview)):  # who is met, as the programme lists them
         for person in interview.interviewees:
             texts.update(str(v) for v in person.values())
@@ -296,7 +303,7 @@ def crawl(browser: Browser, site: Site, base_url) -> Crawl:
 
 def test_every_page_was_reached_in_both_languages(crawl: Crawl):
     """The crawl saw what the checks below need: real pages, in the language asked for."""
-    assert len(crawl.visits) == 2 * 70
+    assert len(crawl.visits) == 2 * 75
     assert all(v.h1 for v in crawl.visits), [(v.role, v.path) for v in crawl.visits if not v.h1]
     by_page = {(v.role, v.path, v.lang): v for v in crawl.visits}
     french = gettext_for("fr")
@@ -409,7 +416,7 @@ def test_the_accessibility_check_sees_a_field_without_label(page: Page):
 
 def test_axe_finds_no_serious_or_critical_violation(crawl: Crawl):
     checked = [v for v in crawl.visits if v.lang == "fr"]
-    assert len(checked) == 70 and all(v.rules_passed > 20 for v in checked)
+    assert len(checked) == 75 and all(v.rules_passed > 20 for v in checked)
     report = []
     for v in crawl.visits:
         serious = [x for x in v.violations if x["impact"] in SERIOUS or x["id"] in ALSO_KEPT]

@@ -1,6 +1,5 @@
 """The visit from the command line: the programme generated and exported as a named person,
 with that person's rights; the phase moved as the API would (its conditions included)."""
-import pytest
 from icalendar import Calendar
 from sqlmodel import select
 from support import reviews_naming_people
@@ -8,19 +7,9 @@ from typer.testing import CliRunner
 
 from app.audit.tables import AuditEntry
 from app.cli import cli
-from app.settings import get_settings
 from app.visit.tables import Interview
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def database(engine, monkeypatch):
-    """The command line on the test's database."""
-    monkeypatch.setenv("INTI_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_the_team_leader_generates_and_exports_the_programme(session, world, database, tmp_path):
