@@ -47,7 +47,7 @@ def section_label(key: str, content: ReportContent, lang: str, _) -> str:
              "recommendations": N_("Recommendations"), "annexes": N_("Annexes"), "strengths": N_("Strengths"),
              "weaknesses": N_("Weaknesses"), "pillar": N_("Judgements")}
     if not pillar:
-        return _(names.get(kind, kind))
+        return str(_(names.get(kind, kind)))
     found = next((p for p in content.pillars if p.code == pillar), None)
     return f"{pillar} {found.name.get(lang, '') if found else ''} — {_(names.get(kind, kind))}"
 

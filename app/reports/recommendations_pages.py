@@ -58,7 +58,7 @@ def _context(session, access: CycleAccess) -> dict[str, Any]:
         for code in rec.indicator_codes:
             for practice in speaking.get(code, []):
                 if practice.id not in rec.practice_ids:
-                    seen.setdefault(practice.id, practice)
+                    seen.setdefault(practice.id or 0, practice)
         cards.append(Card(rec, recommendations.may_edit(access.rights, rec) is True, list(seen.values())))
     recommended = {code for r in recs for code in r.indicator_codes}
     return {"cycle": access.cycle, "content": content, "cards": cards,
@@ -87,9 +87,16 @@ def _form_data(form: dict) -> dict[str, Any]:
 
 
 def _name_fields(exc: InvalidInput) -> None:
-    for error in exc.extra.get("errors", []):
+    _beside_fields(exc.extra.get("errors", []))
+
+
+def _beside_fields(errors: list[dict]) -> list[dict]:
+    """Each error beside the form's field it is about (``indicator_codes`` for the second
+    code of the list, too)."""
+    for error in errors:
         if error.get("loc"):
             error["field"] = error["loc"][0]
+    return errors
 
 
 @router.post("/cycles/{cycle_id}/recommendations")
@@ -107,7 +114,7 @@ def add_page(request: Request, session: SessionDep, access: PageCycle, form: For
 
     def refused(status: int, error: str, errors: list[dict]) -> Response:
         return render(request, "reports/recommendations.html", status_code=status, **_context(session, access),
-                      values=form, error=error, errors=errors)
+                      values=form, error=error, errors=_beside_fields(errors))
 
     return run_form(request, session, add, refused)
 
@@ -142,7 +149,7 @@ def save_page(request: Request, session: SessionDep, access: PageCycle, rec_id: 
         rec = recommendations.get_recommendation(session, access.rights, access.cycle, rec_id)
         return render(request, "reports/recommendation_edit.html", status_code=status, cycle=access.cycle, rec=rec,
                       values=form, horizons=HORIZONS, horizon_labels=HORIZON_LABELS, priorities=PRIORITIES,
-                      priority_labels=PRIORITY_LABELS, error=error, errors=errors)
+                      priority_labels=PRIORITY_LABELS, error=error, errors=_beside_fields(errors))
 
     return run_form(request, session, save, refused)
 

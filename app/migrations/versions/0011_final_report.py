@@ -2,7 +2,6 @@
 
 Revision ID: 0011
 Revises: 0010
-Create Date: 2026-11-23 20:28:28.183932
 """
 import sqlalchemy as sa
 import sqlmodel
