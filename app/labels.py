@@ -34,6 +34,10 @@ PERFORMANCE_SIGNS = {"below": "−", "at": "=", "above": "+", "more_info": "?"}
 #: only sign: the word or the sign is always there too.
 PERFORMANCE_COLOURS = {"below": "B4410C", "at": "1F6FA8", "above": "2E7D4F", "more_info": "6D4A9C", "none": "C3CAD2"}
 INK = "1D2733"
+#: A recommendation's horizon (seed 003) and priority, in the final report.
+HORIZON_LABELS = {"short": N_("Short term (0–12 months)"), "medium": N_("Medium term (1–3 years)"),
+                  "long": N_("Long term (3–5 years)")}
+PRIORITY_LABELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 #: The interface languages by code, as a sentence names them ("in French").
 LANGUAGE_NAMES = {
     "fr": N_("French"),

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
 from xml.sax.saxutils import escape
+
+from PIL import Image, ImageDraw, ImageFont
 
 from app.labels import INK, PERFORMANCE_COLOURS
 from app.reports.content import ReportContent, localized
@@ -73,50 +78,151 @@ def _lines(text: str, width: int) -> list[str]:
     return lines[:2] if len(lines) <= 2 else [lines[0], " ".join(lines[1:])[: width - 1] + "…"]
 
 
-def heat_map_svg(content: ReportContent, lang: str, _: Callable[..., str]) -> str:
-    """The heat map as an SVG element (every text escaped: names come from the data)."""
+# --- the picture, drawn once, written as SVG or PNG -------------------------------------------
+
+@dataclass(frozen=True)
+class Label:
+    """A line of text; ``y`` is its baseline, ``x`` its start (its middle if ``middle``)."""
+
+    x: float
+    y: float
+    text: str
+    size: int
+    ink: str = INK
+    bold: bool = False
+    middle: bool = False
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rounded square of colour with its texts, and what it says in words (``title``)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    title: str
+    labels: tuple[Label, ...]
+
+
+@dataclass(frozen=True)
+class Picture:
+    width: int
+    height: int
+    title: str
+    items: tuple[Label | Box, ...]
+
+    def described(self) -> str:
+        """The picture in words: its title, then each cell's sentence (alternative text)."""
+        return "\n".join([self.title, *(i.title for i in self.items if isinstance(i, Box))])
+
+
+def heat_map_picture(content: ReportContent, lang: str, _: Callable[..., str]) -> Picture:
+    """The heat map's layout: the dimensions' names on top, each pillar's code and name on the
+    left, a coloured cell per pillar and dimension with its share and count."""
     rows = heat_cells(content)
-    width = LABEL_W + len(content.dimensions) * (CELL_W + GAP)
-    height = HEAD_H + len(rows) * (CELL_H + GAP)
-    title = _("Final judgements by pillar and dimension: share of indicators at or above the benchmark")
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="heat-map" viewBox="0 0 {width} {height}" '
-           f'width="{width}" height="{height}" role="img" aria-labelledby="heat-title" '
-           f'font-family="DejaVu Sans, Liberation Sans, sans-serif">',
-           f'<title id="heat-title">{escape(title)}</title>']
+    items: list[Label | Box] = []
     for n, dim in enumerate(content.dimensions):
         x = LABEL_W + n * (CELL_W + GAP) + CELL_W / 2
-        for k, line in enumerate(_lines(localized(dim.name, lang), 15)):
-            out.append(f'<text x="{x:.0f}" y="{18 + k * 15}" text-anchor="middle" font-size="13" '
-                       f'font-weight="bold" fill="#{INK}">{escape(line)}</text>')
+        items += [Label(x, 18 + k * 15, line, 13, bold=True, middle=True)
+                  for k, line in enumerate(_lines(localized(dim.name, lang), 15))]
     for r, (pillar, cells) in enumerate(zip(content.pillars, rows, strict=True)):
         y = HEAD_H + r * (CELL_H + GAP)
-        out.append(f'<text x="0" y="{y + 22}" font-size="14" font-weight="bold" fill="#{INK}">'
-                   f'{escape(pillar.code)}</text>')
-        for k, line in enumerate(_lines(localized(pillar.name, lang), 24)):
-            out.append(f'<text x="0" y="{y + 39 + k * 13}" font-size="11" fill="#{INK}">{escape(line)}</text>')
+        items.append(Label(0, y + 22, pillar.code, 14, bold=True))
+        name = _lines(localized(pillar.name, lang), 24)
+        items += [Label(0, y + 39 + k * 13, line, 11) for k, line in enumerate(name)]
         for c, cell in enumerate(cells):
             x = LABEL_W + c * (CELL_W + GAP)
             said = _("%(pillar)s × %(dimension)s: %(n)s of %(judged)s judged indicators at or above the benchmark",
                      pillar=pillar.code, dimension=localized(content.dimensions[c].name, lang), n=cell.at_or_above,
                      judged=cell.judged)
-            out.append(f'<g><title>{escape(said)}</title>'
-                       f'<rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" rx="5" fill="#{cell.fill}"/>'
-                       f'<text x="{x + CELL_W / 2:.0f}" y="{y + 28}" text-anchor="middle" font-size="18" '
-                       f'font-weight="bold" fill="#{cell.ink}">{escape(cell.percent())}</text>'
-                       f'<text x="{x + CELL_W / 2:.0f}" y="{y + 48}" text-anchor="middle" font-size="11" '
-                       f'fill="#{cell.ink}">{cell.at_or_above}/{cell.judged}</text></g>')
+            items.append(Box(x, y, CELL_W, CELL_H, cell.fill, said, (
+                Label(x + CELL_W / 2, y + 28, cell.percent(), 18, cell.ink, bold=True, middle=True),
+                Label(x + CELL_W / 2, y + 48, f"{cell.at_or_above}/{cell.judged}", 11, cell.ink, middle=True))))
+    return Picture(LABEL_W + len(content.dimensions) * (CELL_W + GAP), HEAD_H + len(rows) * (CELL_H + GAP),
+                   _("Final judgements by pillar and dimension: share of indicators at or above the benchmark"),
+                   tuple(items))
+
+
+def _svg_label(label: Label) -> str:
+    anchor = ' text-anchor="middle"' if label.middle else ""
+    weight = ' font-weight="bold"' if label.bold else ""
+    return (f'<text x="{label.x:.0f}" y="{label.y:.0f}"{anchor} font-size="{label.size}"{weight} '
+            f'fill="#{label.ink}">{escape(label.text)}</text>')
+
+
+def heat_map_svg(content: ReportContent, lang: str, _: Callable[..., str]) -> str:
+    """The heat map as an SVG element (every text escaped: names come from the data)."""
+    picture = heat_map_picture(content, lang, _)
+    width, height = picture.width, picture.height
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="heat-map" viewBox="0 0 {width} {height}" '
+           f'width="{width}" height="{height}" role="img" aria-labelledby="heat-title" '
+           f'font-family="DejaVu Sans, Liberation Sans, sans-serif">',
+           f'<title id="heat-title">{escape(picture.title)}</title>']
+    for item in picture.items:
+        if isinstance(item, Label):
+            out.append(_svg_label(item))
+        else:
+            out.append(f'<g><title>{escape(item.title)}</title><rect x="{item.x}" y="{item.y}" width="{item.width}" '
+                       f'height="{item.height}" rx="5" fill="#{item.fill}"/>'
+                       + "".join(_svg_label(label) for label in item.labels) + "</g>")
     out.append("</svg>")
     return "".join(out)
 
 
+#: The PNG's pixels per SVG unit: twice the screen's, for print.
+PNG_SCALE = 2
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@lru_cache
+def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """DejaVu Sans (bold) at ``size`` pixels, else Pillow's own font."""
+    try:
+        return ImageFont.truetype(str(FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
+def _draw_label(draw: ImageDraw.ImageDraw, label: Label, scale: int) -> None:
+    draw.text((label.x * scale, label.y * scale), label.text, fill=f"#{label.ink}",
+              font=_font(label.size * scale, label.bold), anchor="ms" if label.middle else "ls")
+
+
+def heat_map_png(content: ReportContent, lang: str, _: Callable[..., str]) -> bytes:
+    """The heat map as a PNG at :data:`PNG_SCALE` times the SVG's size (its DPI says so, so
+    that it is placed at the SVG's size), on white."""
+    picture, s = heat_map_picture(content, lang, _), PNG_SCALE
+    image = Image.new("RGB", (picture.width * s, picture.height * s), "white")
+    draw = ImageDraw.Draw(image)
+    for item in picture.items:
+        if isinstance(item, Label):
+            _draw_label(draw, item, s)
+            continue
+        draw.rounded_rectangle((item.x * s, item.y * s, (item.x + item.width) * s - 1, (item.y + item.height) * s - 1),
+                               radius=5 * s, fill=f"#{item.fill}")
+        for label in item.labels:
+            _draw_label(draw, label, s)
+    out = BytesIO()
+    image.save(out, "PNG", dpi=(96 * s, 96 * s), optimize=False)
+    return out.getvalue()
+
+
+def legend_stops() -> list[tuple[str, str, str]]:
+    """The heat map's scale: ``(fill, ink, text)`` from none to all at or above, then "none
+    judged" (its text, a dash, is named beside it)."""
+    return [(*share_colour(s), f"{round(s * 100)} %") for s in (0, 0.25, 0.5, 0.75, 1)] + [(*share_colour(None), "—")]
+
+
 def legend_svg(_: Callable[..., str]) -> str:
     """The heat map's scale: five swatches from none to all at or above, and "none judged"."""
-    stops = [(share_colour(s), f"{round(s * 100)} %") for s in (0, 0.25, 0.5, 0.75, 1)] + [(share_colour(None), "—")]
+    stops = legend_stops()
     none = _("none judged")
     width = len(stops) * 64 + 8 + 7 * len(none)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="heat-legend" viewBox="0 0 {width} 26" width="{width}" '
            f'height="26" role="img" aria-label="{escape(_("Scale"))}" font-family="DejaVu Sans, sans-serif">']
-    for n, ((fill, ink), text) in enumerate(stops):
+    for n, (fill, ink, text) in enumerate(stops):
         out.append(f'<rect x="{n * 64}" y="1" width="60" height="24" rx="4" fill="#{fill}"/>'
                    f'<text x="{n * 64 + 30}" y="18" text-anchor="middle" font-size="12" fill="#{ink}">{text}</text>')
     out.append(f'<text x="{len(stops) * 64 + 4}" y="18" font-size="12" fill="#{INK}">{escape(none)}</text></svg>')

@@ -14,15 +14,13 @@ from typing import Any
 from markupsafe import Markup
 
 from app import labels
-from app.i18n import N_, date_text, gettext_for
+from app.i18n import date_text, gettext_for
+from app.labels import HORIZON_LABELS, PRIORITY_LABELS
 from app.reports.charts import heat_map_svg, legend_svg
 from app.reports.content import ReportContent, localized
 from app.web import env
 
 STYLE_SHEET = Path(__file__).resolve().parent.parent / "static" / "report.css"
-HORIZON_LABELS = {"short": N_("Short term (0–12 months)"), "medium": N_("Medium term (1–3 years)"),
-                  "long": N_("Long term (3–5 years)")}
-PRIORITY_LABELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 
 
 @lru_cache
