@@ -6,7 +6,6 @@ the file reads the same opened from a disk, without the service. User text reach
 template as plain strings and Jinja escapes it; the only markup inserted as is, the heat
 map's SVG, escapes every text it holds (``app/reports/charts.py``).
 """
-from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,9 @@ from typing import Any
 from markupsafe import Markup
 
 from app import labels
-from app.i18n import date_text, gettext_for
+from app.i18n import gettext_for
 from app.labels import HORIZON_LABELS, PRIORITY_LABELS
+from app.reports import phrasing
 from app.reports.charts import heat_map_svg, legend_svg
 from app.reports.content import ReportContent, localized
 from app.web import env
@@ -31,15 +31,8 @@ def style_sheet() -> str:
 def report_context(content: ReportContent, lang: str) -> dict[str, Any]:
     """What the report's templates read, in ``lang``."""
     _ = gettext_for(lang)
-
-    def day(value: str | None) -> str:
-        return date_text(date.fromisoformat(value[:10]), lang) if value else ""
-
-    def clock(value: str) -> str:
-        return datetime.fromisoformat(value).strftime("%H:%M")
-
-    return {"content": content, "c": content, "_": _, "lang": lang, "localized": localized, "day": day,
-            "clock": clock, "colon": "\u00a0: " if lang == "fr" else ": ",
+    return {"content": content, "c": content, "_": _, "lang": lang, "localized": localized,
+            "day": lambda value: phrasing.day(value, lang), "clock": phrasing.clock, "colon": phrasing.colon(lang),
             "heat_map": Markup(heat_map_svg(content, lang, _)), "legend": Markup(legend_svg(_)),
             "horizons": HORIZON_LABELS, "priorities": PRIORITY_LABELS, "performances": labels.PERFORMANCES,
             "ratings": labels.RATINGS, "roles": labels.ROLES, "signs": labels.PERFORMANCE_SIGNS}
