@@ -24,6 +24,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app import labels
 from app.i18n import N_
 from app.office.package import DAMAGED, check_xlsx
 from app.office.problems import Problems, refuse
@@ -36,10 +37,15 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F0")
 LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")  # grey: what the reader may not change
 UNLOCKED = Protection(locked=False)
+#: A judgement's or a self-rating's cell: on its colour (``"none"``: not judged), white and bold
+#: but on "none" (contrast 4.5:1), the word always written in it.
+JUDGEMENT_FILLS = {key: PatternFill("solid", fgColor=colour) for key, colour in labels.PERFORMANCE_COLOURS.items()}
+ON_FILL, ON_NONE = Font(bold=True, color="FFFFFF"), Font(color=labels.INK)
 LINE_POINTS, MAX_ROW_POINTS = 15, 409  # Excel's default line, and its highest row
 
-#: What makes a typed cell a formula in Excel or Calc.
-FORMULA_STARTS = frozenset("=+-@")
+#: What makes a typed cell a formula in Excel or Calc (and, after a tab or a carriage return,
+#: in a spreadsheet the cell is pasted into as CSV).
+FORMULA_STARTS = frozenset("=+-@\t\r")
 SHEET_DAMAGED = N_("The sheet is damaged: it cannot be read.")
 SHEET_DAMAGED_AFTER = N_("The sheet is damaged after row %(row)s: it cannot be read.")
 CELL_DAMAGED = N_("The cell is damaged: its content cannot be read.")
@@ -50,8 +56,9 @@ CELL_DAMAGED = N_("The cell is damaged: its content cannot be read.")
 def text_cell(ws: Worksheet, row: int, col: int, value: str | None) -> Cell:
     """The cell at ``row``, ``col`` holding ``value`` as text, never as a formula whatever it
     starts with, without the characters XML cannot hold; empty for None or "". Text that
-    a spreadsheet would read as a formula (starting with =, +, - or @) is also marked
-    quote-prefixed, so that editing the cell in Excel or Calc keeps it text."""
+    a spreadsheet would read as a formula (:data:`FORMULA_STARTS`: =, +, -, @, a tab, a
+    carriage return) is also marked quote-prefixed, so that editing the cell in Excel or
+    Calc keeps it text."""
     cell = ws.cell(row=row, column=col)
     value = ILLEGAL_CHARACTERS_RE.sub("", value) if value else value
     cell.value = value if value else None
@@ -60,6 +67,12 @@ def text_cell(ws: Worksheet, row: int, col: int, value: str | None) -> Cell:
         if value[0] in FORMULA_STARTS:
             cell.quotePrefix = True
     return cell
+
+
+def judgement_style(cell: Cell, key: str | None) -> None:
+    """A judgement's cell on its colour (:data:`JUDGEMENT_FILLS`)."""
+    cell.fill = JUDGEMENT_FILLS[key or "none"]
+    cell.font = ON_FILL if key else ON_NONE
 
 
 def write_header(ws: Worksheet, labels_and_widths: list[tuple[str, float]], row: int = 1) -> None:

@@ -4,8 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.reports.content import ReportContent
+from app.reports.docx import render_docx
 from app.reports.html import render_html_bytes
 from app.reports.pdf import render_pdf
+from app.reports.xlsx import render_xlsx
 
 
 @dataclass(frozen=True)
@@ -18,4 +20,6 @@ class Format:
 FORMATS: dict[str, Format] = {
     "html": Format("text/html; charset=utf-8", "html", render_html_bytes),
     "pdf": Format("application/pdf", "pdf", render_pdf),
+    "docx": Format("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", render_docx),
+    "xlsx": Format("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", render_xlsx),
 }

@@ -22,8 +22,7 @@ from enum import StrEnum
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from benchmark.consolidation import Consolidation, MergedPerson
@@ -43,8 +42,6 @@ ALPHA_EXPLAINED = N_("1 means the reviewers judged every indicator alike; 0, no 
                      "judgements to compare.")
 ASKED_BY = N_("%(text)s (asked by %(names)s)")
 YES = N_("yes")
-FILLS = {key: PatternFill("solid", fgColor=colour) for key, colour in labels.PERFORMANCE_COLOURS.items()}
-ON_FILL, ON_NONE = Font(bold=True, color="FFFFFF"), Font(color=labels.INK)
 QUESTIONS = [
     Column("code", N_("Code"), 11), Column("indicator", N_("Indicator"), 50), Column("flagged", N_("To discuss"), 10),
     Column("questions", N_("Questions (who asked)"), 60), Column("people", N_("People to meet (who asked)"), 55)]
@@ -52,12 +49,6 @@ PEOPLE = [
     Column("name", N_("Name"), 28), Column("role", N_("Role"), 25), Column("organisation", N_("Organisation"), 28),
     Column("interpreter", N_("Interpreter needed"), 12), Column("indicators", N_("Indicators"), 30),
     Column("asked_by", N_("Asked by"), 30)]
-
-
-def judgement_style(cell: Cell, key: str | None) -> None:
-    """A judgement's cell on its colour ("none": not judged), white and bold but on "none"."""
-    cell.fill = FILLS[key or "none"]
-    cell.font = ON_FILL if key else ON_NONE
 
 
 def export_consolidation(team: TeamConsolidation, iset: IndicatorSet, cycle: Cycle, city: str, lang: str) -> bytes:
@@ -128,9 +119,9 @@ def _judgements(ws: Worksheet, c: Consolidation, iset: IndicatorSet, lang: str, 
     host = len(table.reference_columns()) + 1
     counts = host + 1 + len(reviewers)
     for row, item in enumerate(c.indicators, start=2):
-        judgement_style(ws.cell(row, host), _key(item.self_rating))
+        xlsx.judgement_style(ws.cell(row, host), _key(item.self_rating))
         for col, (rid, _name) in enumerate(reviewers, start=host + 1):
-            judgement_style(ws.cell(row, col), _key(item.judgements.get(rid)))
+            xlsx.judgement_style(ws.cell(row, col), _key(item.judgements.get(rid)))
         for col, p in enumerate(Performance, start=counts):
             ws.cell(row, col).value = item.counts[p]  # numbers, to sum and sort
         if item.flagged:
@@ -162,5 +153,5 @@ def _agreement(ws: Worksheet, team: TeamConsolidation, iset: IndicatorSet, title
         cell = ws.cell(row, 2)
         cell.value, cell.number_format = (round(value, 3), "0.00") if value is not None else ("—", "General")
     for row, key in enumerate(legend, start=len(texts) - len(legend) + 1):
-        judgement_style(ws.cell(row, 1), key)
+        xlsx.judgement_style(ws.cell(row, 1), key)
     xlsx.print_setup(ws)
