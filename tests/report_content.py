@@ -1,9 +1,12 @@
 """A final report's content built in memory (no database), for the formats' tests: the 73
 indicators of the real ``indicators.yaml``, judgements and self-ratings of every kind,
 recommendations with good practices, a visit programme, the team's sections — and
-hostile text in every field a person writes."""
+hostile text in every field a person writes. Beside the other helpers of ``tests/`` (the
+tests are imported in pytest's importlib mode: a helper beside them could not be imported).
+"""
 from __future__ import annotations
 
+import subprocess
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +27,7 @@ from app.reports.content import (
     TeamMember,
 )
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 #: What a person could type to break a file: markup of each format, a CDATA end, an escaped
 #: entity, a formula, a bell (which XML cannot hold: dropped) and a right-to-left override.
 HOSTILE = "<w:p>]]>&amp; <b>x</b> =HYPERLINK(\"http://x\") \x07bell \u202eevil\u202c"
@@ -101,3 +104,17 @@ def make_content(recommendations: int = 4, meetings: int = 6, *, sections: bool 
 def full_content() -> ReportContent:
     """The issue's full cycle: 73 indicators, 30 recommendations, 40 interviews."""
     return make_content(recommendations=30, meetings=40, version=1)
+
+
+def to_pdf(soffice: str, files: dict[str, bytes], tmp_path: Path) -> dict[str, bytes]:
+    """Each file (by name: ``report-en.docx``…) as LibreOffice converts it to PDF, by the same
+    name; one run of LibreOffice (headless, a profile of its own) for all of them."""
+    src = tmp_path / "in"
+    src.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (src / name).write_bytes(data)
+    out = tmp_path / "out"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--norestore",
+                    "--convert-to", "pdf", "--outdir", str(out), *(str(src / name) for name in files)],
+                   check=True, capture_output=True, timeout=180)
+    return {name: (out / name).with_suffix(".pdf").read_bytes() for name in files}
