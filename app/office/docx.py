@@ -72,7 +72,7 @@ def add_text(parent: HasParagraphs, text: str | None, style: str | None = None, 
     between blank lines, a line break per other "\\n". A cell's first, empty paragraph is
     used rather than left blank above the text."""
     blocks = [b for b in PARAGRAPH_BREAK.split(safe_text(text).strip("\n")) if b] or [""]
-    out = []
+    out: list[Paragraph] = []
     for block in blocks:
         paragraph = first_empty(parent) if not out else None
         if paragraph is None:
@@ -86,8 +86,10 @@ def add_text(parent: HasParagraphs, text: str | None, style: str | None = None, 
 
 def first_empty(parent: HasParagraphs) -> Paragraph | None:
     """A table cell's paragraph while it is the only one and empty (a new cell has it)."""
-    if isinstance(parent, _Cell) and len(parent.paragraphs) == 1 and not parent.paragraphs[0].runs:
-        return parent.paragraphs[0]
+    if isinstance(parent, _Cell):
+        paragraphs: list[Paragraph] = parent.paragraphs
+        if len(paragraphs) == 1 and not paragraphs[0].runs:
+            return paragraphs[0]
     return None
 
 
@@ -127,7 +129,7 @@ def add_table(doc: Document, headers: Sequence[str], widths: Sequence[Length],
               rows: Sequence[Sequence[CellValue]]) -> Table:
     """A Word table: a header row (bold, tinted, repeated at the top of every page it runs
     onto), then ``rows``; each column ``widths`` wide, no row split across pages."""
-    table = doc.add_table(rows=1, cols=len(headers))
+    table: Table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):

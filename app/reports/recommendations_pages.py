@@ -19,9 +19,9 @@ from app.db import SessionDep
 from app.errors import InvalidInput
 from app.etag import expected_version
 from app.i18n import N_
+from app.labels import HORIZON_LABELS, PRIORITY_LABELS
 from app.reports import recommendations
 from app.reports.build import build_content
-from app.reports.html import HORIZON_LABELS, PRIORITY_LABELS
 from app.reports.schemas import Priority, RecommendationPatch, RecommendationWrite
 from app.reports.sharing import readable
 from app.reports.tables import Recommendation

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app import labels
 from app.i18n import N_, gettext_for
 from app.office import table, xlsx
+from app.office.docx import safe_text
 from app.office.table import Column
 from app.reports import phrasing
 from app.reports.charts import heat_cells
@@ -155,8 +156,8 @@ def render_xlsx(content: ReportContent, lang: str) -> bytes:
     """The report's tables as a workbook in ``lang``."""
     _ = gettext_for(lang)
     wb = Workbook()
-    wb.properties.title = xlsx.ILLEGAL_CHARACTERS_RE.sub("", f"{_('Peer review report')} — {content.city}")
-    wb.properties.subject = xlsx.ILLEGAL_CHARACTERS_RE.sub("", content.title)
+    wb.properties.title = safe_text(f"{_('Peer review report')} — {content.city}")
+    wb.properties.subject = safe_text(content.title)
     wb.properties.language, wb.properties.creator = lang, "INTI-CITIES"
     if content.published_at:
         wb.properties.created = datetime.fromisoformat(content.published_at).replace(tzinfo=None)
