@@ -136,7 +136,7 @@ def test_a4_page_numbers_and_properties(rendered, content):
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     assert "PAGE" in package_xml(rendered["fr"], "word/footer1.xml")
     props = document.core_properties
-    assert props.title == "Rapport de revue par les pairs — Hostileville" and props.language == "fr"
+    assert props.title == f"{gettext_for('fr')('Peer review report')} — Hostileville" and props.language == "fr"
     assert props.created.year == 2027  # the published version's date
     assert 'w:val="fr-FR"' in package_xml(rendered["fr"], "word/styles.xml")
 
