@@ -20,7 +20,7 @@ from datetime import date, datetime
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -34,6 +34,7 @@ from app.reports.charts import heat_cells
 from app.reports.content import ReportContent, localized
 
 YES = N_("yes")
+CENTRED = Alignment(horizontal="center", vertical="center")
 DATE_FORMAT, DATE_TIME_FORMAT, SHARE_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm", "0%"
 INDICATORS = [
     *table.reference_columns(indicator_width=55),
@@ -90,7 +91,7 @@ def _heat_map(ws: Worksheet, c: ReportContent, lang: str, _: Callable[..., str])
             else:
                 target.value, target.number_format = cell.share, SHARE_FORMAT
             target.fill = PatternFill("solid", fgColor=cell.fill)
-            target.font = Font(bold=True, color=cell.ink)
+            target.font, target.alignment = Font(bold=True, color=cell.ink), CENTRED
         ws.row_dimensions[r].height = 24
     top = 5 + len(rows)
     notes = [_("Each square is a pillar and a dimension of the benchmark: the share of its indicators the team judged "
