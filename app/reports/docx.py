@@ -142,7 +142,7 @@ class _Writer:
         apart = c.rated_apart()
         if apart:
             word.add_table(self.doc, [_("Indicator"), _("City's self-rating"), _("Team's judgement")],
-                           [Cm(9.6), Cm(3.5), Cm(3.5)], [[
+                           [Cm(8.8), Cm(3.6), Cm(4.2)], [[
                                self.indicator_cell(i.code, i.text),
                                f"{phrasing.rating(i.self_rating, _)} "
                                f"{'↑ ' + _('higher') if (i.rated_apart or 0) > 0 else '↓ ' + _('lower')}",
@@ -233,7 +233,7 @@ class _Writer:
             self.para(_(text))
         self.heading(_("Annex D — Every indicator"), 1)
         word.add_table(self.doc, [_("Indicator"), _("City's self-rating"), _("Team's judgement")],
-                       [Cm(9.6), Cm(3.5), Cm(3.5)],
+                       [Cm(8.8), Cm(3.6), Cm(4.2)],
                        [[self.indicator_cell(i.code, i.text), phrasing.rating(i.self_rating, _),
                          self.judgement_cell(i.performance)] for i in c.indicators])
         self.heading(_("Annex E — Action plan"), 1)
