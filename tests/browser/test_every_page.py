@@ -163,12 +163,14 @@ def _pages(ids: dict[str, int], welcome: str) -> dict[str, list[tuple[str, int]]
             (f"{aldergem}/interviews/{interview}", 200), (f"{aldergem}/notes", 200),
             (f"{aldergem}/notes?indicator=GG-IMP-3", 200), (f"{aldergem}/hypotheses", 200),
             (f"{aldergem}/judgements", 200), (f"{aldergem}/judgements/GG-IMP-3", 200),
-            (f"{aldergem}/judgements/WP-EVA-3", 200)],
+            (f"{aldergem}/judgements/WP-EVA-3", 200), (f"{aldergem}/report", 200), (f"{aldergem}/report/read", 200),
+            (f"{aldergem}/recommendations", 200)],
         "aldergem peer": common[:1] + [
             (aldergem, 200), (f"{aldergem}/programme", 200), (f"{aldergem}/interviews/{interview}", 200),
-            (f"{aldergem}/hypotheses", 200), (f"{aldergem}/judgements/GG-IMP-3", 200)],
+            (f"{aldergem}/hypotheses", 200), (f"{aldergem}/judgements/GG-IMP-3", 200), (f"{aldergem}/report", 200),
+            (f"{aldergem}/recommendations", 200)],
         "aldergem host officer": common[:1] + [(aldergem, 200), (f"{aldergem}/programme", 200),
-                                                 (f"{aldergem}/judgements", 403)],
+                                                 (f"{aldergem}/judgements", 403), (f"{aldergem}/report", 403)],
         "visitor": [("/login", 200), (welcome, 200), ("/welcome/not-a-valid-link", 404)],
     }
 
