@@ -29,9 +29,9 @@ from app.i18n import N_
 from app.office.package import DAMAGED, check_xlsx
 from app.office.problems import Problems, refuse
 
-if not openpyxl.DEFUSEDXML:  # uploaded XML must never expand entities
-    raise ImportError("openpyxl parses XML with defusedxml only when it is installed (and "
-                      "OPENPYXL_DEFUSEDXML is not False): install defusedxml, as requirements.lock does.")
+if not openpyxl.DEFUSEDXML or openpyxl.LXML:  # uploaded XML must never expand entities (app/__init__.py)
+    raise ImportError("openpyxl refuses entities only when it parses with defusedxml (installed, "
+                      "OPENPYXL_DEFUSEDXML not False) rather than lxml: import app before openpyxl.")
 
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F0")
