@@ -4,16 +4,19 @@ sections the team leader writes, the sharing of the draft, comments and the host
 replies, and the report's state."""
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from app.cycles.deps import ApiCycle, ApiCycleChange, ReaderCycle
 from app.db import SessionDep
+from app.errors import request_language
 from app.etag import expected_version, set_etag
+from app.i18n import gettext_for
 from app.ids import PathId
 from app.reports import publication, recommendations, sections, sharing
 from app.reports.build import build_content
 from app.reports.formats import FORMATS
 from app.reports.schemas import (
+    ChangePublic,
     CommentPublic,
     CommentWrite,
     PublishedPublic,
@@ -105,6 +108,15 @@ def get_report(access: ReaderCycle, session: SessionDep, format: FormatName = "h
     if format == "html":
         headers["Content-Security-Policy"] = HTML_CSP
     return Response(found.data, media_type=FORMATS[format].media_type, headers=headers)
+
+
+@router.get("/cycles/{cycle_id}/report/versions/{number}/changes", response_model=list[ChangePublic])
+def get_changes(request: Request, access: ApiCycle, number: PathId, session: SessionDep):
+    """What changed from the version before (judgements, texts, recommendations); empty for
+    version 1."""
+    _ = gettext_for(request_language(request))
+    return [ChangePublic(what=_(c.what, **c.params), before=c.before, after=c.after)
+            for c in publication.version_changes(session, access.rights, access.cycle, number)]
 
 
 @router.get("/cycles/{cycle_id}/report/sections", response_model=list[SectionPublic])

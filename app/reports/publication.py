@@ -31,6 +31,7 @@ from app.i18n import LANGUAGES, N_
 from app.ids import id_of
 from app.people.tables import City
 from app.reports.build import build_content
+from app.reports.changes import Change, changes
 from app.reports.content import ReportContent
 from app.reports.formats import FORMATS
 from app.reports.sharing import PUBLISHED, ensure_state, report_state, sign_offs
@@ -62,6 +63,17 @@ def _version_row(session: Session, cycle: Cycle, number: int | None) -> ReportVe
 def published_content(session: Session, cycle: Cycle, number: int | None = None) -> ReportContent | None:
     row = _version_row(session, cycle, number)
     return ReportContent.from_json(row.content) if row else None
+
+
+def version_changes(session: Session, rights: CycleRights, cycle: Cycle, number: int) -> list[Change]:
+    """What changed from version ``number`` - 1 to ``number`` (nothing for the first); 404
+    for a version that does not exist."""
+    require(rights.read_published_report())
+    new = published_content(session, cycle, number)
+    if new is None:
+        raise NotFound(N_("This report has no version %(n)s."), n=number)
+    old = published_content(session, cycle, number - 1) if number > 1 else None
+    return changes(old, new) if old is not None else []
 
 
 def render(content: ReportContent, fmt: str, lang: str, progress: Callable[[str, str], None] | None = None) -> bytes:

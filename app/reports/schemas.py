@@ -133,3 +133,12 @@ class ReportStatePublic(BaseModel):
 
 class PublishedPublic(BaseModel):
     version: int
+
+
+class ChangePublic(BaseModel):
+    """One difference from the version before: ``what`` in the caller's language, the values
+    before and after (empty when there was none)."""
+
+    what: str
+    before: str
+    after: str

@@ -464,6 +464,8 @@ REPORT_MATRIX = [
      report_team(403, peer=409, host=409)),  # 409: not shared yet
     ("POST", "/api/v1/cycles/{cycle}/report/publish", None, leader_only(409)),  # 409: the peer has not signed off
     ("POST", "/api/v1/cycles/{cycle}/report/revise", {"reason": "x"}, report_team(403, coordinator=409)),
+    # 404 for whoever sees the cycle: nothing is published yet
+    ("GET", "/api/v1/cycles/{cycle}/report/versions/1/changes", None, report_team(404, host=404)),
     ("GET", "/cycles/{cycle}/report", None, as_page(report_team(OK))),
     ("GET", "/cycles/{cycle}/report/read", None, as_page(report_team(OK))),
     ("POST", "/cycles/{cycle}/report/share", {"sharing": "team"}, as_page(leader_only(303))),
@@ -557,7 +559,7 @@ def test_every_route_is_in_the_matrix(engine):
     names = {"{city_id}": "{host_city}", "{cycle_id}": "{cycle}", "{user_id}": "{peer}", "{code}": "GG-AMB-1",
              "{document_id}": "999", "{pillar}": "GG", "{dimension}": "AMB",
              "{reviewer_id}": "{peer_submitted}", "{interview_id}": "{interview}", "{note_id}": "{note}",
-             "{rec_id}": "{rec}", "{key}": "summary", "{practice_id}": "{practice}"}
+             "{rec_id}": "{rec}", "{key}": "summary", "{practice_id}": "{practice}", "{number}": "1"}
 
     def normalise(path):
         for name, value in names.items():

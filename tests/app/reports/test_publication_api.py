@@ -100,6 +100,9 @@ def test_a_revision_makes_version_2_and_version_1_stays_as_it_was(client, report
     latest = client.get(url(reporting, "?format=html&lang=en"), headers=reporting.auth("host_officer")).text
     assert "Second version." in latest and "The city corrected its budget figures." in latest
     assert client.get(url(reporting, "?format=html&lang=en&version=3"), headers=leader).status_code == 404
+    changed = client.get(url(reporting, "/versions/2/changes"), headers={**leader, "Accept-Language": "en"}).json()
+    assert changed == [{"what": "Text summary changed", "before": "First version.", "after": "Second version."}]
+    assert client.get(url(reporting, "/versions/1/changes"), headers=leader).json() == []
 
 
 def test_a_plain_phase_change_cannot_publish(client, reporting, session):
