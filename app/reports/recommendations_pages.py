@@ -25,6 +25,8 @@ from app.reports.build import build_content
 from app.reports.schemas import Priority, RecommendationPatch, RecommendationWrite
 from app.reports.sharing import readable
 from app.reports.tables import Recommendation
+from app.visit.hypotheses import hypotheses_by_indicator, state_counts
+from app.visit.notes import notes_by_indicator, notes_for
 from app.web import Flash, FormFields, parse_form, redirect, render, run_form
 
 router = APIRouter()
@@ -61,9 +63,18 @@ def _context(session, access: CycleAccess) -> dict[str, Any]:
                     seen.setdefault(practice.id or 0, practice)
         cards.append(Card(rec, recommendations.may_edit(access.rights, rec) is True, list(seen.values())))
     recommended = {code for r in recs for code in r.indicator_codes}
+    # What each recommendation rests on beyond the judgement: the visit's notes and the
+    # reviewers' hypotheses on its indicators (for whoever may read them).
+    evidence: dict[str, dict[str, int]] = {}
+    if access.rights.read_visit_notes() is True:
+        noted = notes_by_indicator(notes_for(session, access.cycle))
+        for code, views in hypotheses_by_indicator(session, access.cycle).items():
+            evidence[code] = state_counts(views)
+        for code, found in noted.items():
+            evidence.setdefault(code, {})["notes"] = len(found)
     return {"cycle": access.cycle, "content": content, "cards": cards,
             "by_code": {i.code: i for i in content.indicators}, "below": below, "recommended": recommended,
-            "speaking": speaking, "attached": attached,
+            "speaking": speaking, "attached": attached, "evidence": evidence,
             "horizons": HORIZONS, "horizon_labels": HORIZON_LABELS, "priorities": PRIORITIES,
             "priority_labels": PRIORITY_LABELS,
             "can_write": access.rights.write_report() is True,

@@ -113,3 +113,24 @@ def test_sign_off_comment_reply_and_publish_through_the_pages(client, session, r
     assert session.exec(select(ReportVersion)).one().number == 1
     html = get(client, base).text
     assert "Version 1" in html and "/report/share" not in html and "/report/publish" not in html
+
+
+def test_a_recommendation_shows_the_notes_and_hypotheses_it_rests_on(client, session, reporting):
+    from support import add_interview
+
+    from app.reports import recommendations
+    from app.reports.schemas import RecommendationWrite
+    from app.visit.tables import InterviewNote
+    from support import rights_of
+
+    interview = add_interview(session, reporting.cycle, [reporting.people["peer"]], codes=("GG-AMB-1",))
+    session.add_all([InterviewNote(cycle_id=reporting.cycle.id, interview_id=interview.id,
+                                   author_id=reporting.people["peer"].id, text=f"Note {n}.",
+                                   indicator_codes=["GG-AMB-1"]) for n in range(2)])
+    recommendations.create_recommendation(session, rights_of(session, reporting.people["team_leader"], reporting.cycle),
+                                          reporting.cycle, RecommendationWrite(indicator_codes=["GG-AMB-1"],
+                                                                               text="Fund it.", horizon="short"))
+    session.commit()
+    login(client, session, reporting, "peer")
+    html = get(client, f"/cycles/{reporting.cycle.id}/recommendations", "fr").text
+    assert "2 notes d&#39;entretien" in html and "No budget line." in html  # the notes, the judgement's rationale
