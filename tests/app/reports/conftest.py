@@ -8,9 +8,10 @@ def reporting(session, world):
     """The world's cycle in its reporting: the peer and the team leader submitted their
     reviews, every indicator is judged "at" but GG-AMB-1, judged "below"."""
     start_reporting(session, world.cycle)
+    from support import rights_of
+
     from app.visit import judgements
     from app.visit.judgements_schemas import JudgementWrite
-    from support import rights_of
 
     judgements.write_judgement(session, rights_of(session, world.people["team_leader"], world.cycle), world.cycle,
                                "GG-AMB-1", JudgementWrite(performance="below", rationale="No budget line."), None)

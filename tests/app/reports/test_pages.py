@@ -5,7 +5,6 @@ the page — in French and in English, hostile text shown as text."""
 import re
 
 from markupsafe import escape
-
 from sqlmodel import select
 from support import browser_login, csrf_of
 
@@ -102,7 +101,8 @@ def test_sign_off_comment_reply_and_publish_through_the_pages(client, session, r
     login(client, session, reporting, "host_officer")
     html = get(client, base, "fr").text
     assert "Envoyer la réponse" in html and "Say it plainly." in html
-    assert post(client, base + "/comments", {"section": "pillar:GG", "text": "Le budget est de 1,2 M€."}).status_code == 303
+    reply = {"section": "pillar:GG", "text": "Le budget est de 1,2 M€."}
+    assert post(client, base + "/comments", reply).status_code == 303
     assert [c.kind for c in session.exec(select(ReportComment))] == ["comment", "reply"]
     login(client, session, reporting, "team_leader")
     html = get(client, base).text
@@ -116,12 +116,11 @@ def test_sign_off_comment_reply_and_publish_through_the_pages(client, session, r
 
 
 def test_a_recommendation_shows_the_notes_and_hypotheses_it_rests_on(client, session, reporting):
-    from support import add_interview
+    from support import add_interview, rights_of
 
     from app.reports import recommendations
     from app.reports.schemas import RecommendationWrite
     from app.visit.tables import InterviewNote
-    from support import rights_of
 
     interview = add_interview(session, reporting.cycle, [reporting.people["peer"]], codes=("GG-AMB-1",))
     session.add_all([InterviewNote(cycle_id=reporting.cycle.id, interview_id=interview.id,

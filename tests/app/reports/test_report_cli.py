@@ -12,7 +12,8 @@ runner = CliRunner()
 
 def test_the_draft_then_the_published_files_as_stored(session, reporting, database, tmp_path):
     cycle = str(reporting.cycle.id)
-    r = runner.invoke(cli, ["report", cycle, "--format", "html", "--format", "xlsx", "--lang", "fr", "-o", str(tmp_path)])
+    r = runner.invoke(cli, ["report", cycle, "--format", "html", "--format", "xlsx", "--lang", "fr",
+                            "-o", str(tmp_path)])
     assert r.exit_code == 0, r.output
     paths = r.stdout.split()
     assert [p.rsplit("/", 1)[1] for p in paths] == ["report-velmar-draft-fr.html", "report-velmar-draft-fr.xlsx"]
