@@ -61,7 +61,7 @@ def _workspace(request: Request, session, access: CycleAccess, status_code: int 
     comments = sharing.comments_of(session, access.cycle)
     lang = request.state.lang
     _ = gettext_for(lang)
-    keys = sharing.section_keys(content)
+    keys = sharing.section_keys([p.code for p in content.pillars])
     return render(
         request, "reports/workspace.html", status_code=status_code, cycle=access.cycle, state=state, content=content,
         draft=draft, offs=offs, signed=sum(1 for s in offs if s.signed), comments=comments,

@@ -22,9 +22,9 @@ from app.cycles.tables import Cycle, CycleMember
 from app.errors import Conflict, InvalidInput, PreconditionFailed
 from app.i18n import N_
 from app.ids import id_of
+from app.indicators.service import get_set
 from app.people.tables import User
 from app.reports.build import build_content
-from app.reports.content import ReportContent
 from app.reports.tables import FinalReport, ReportComment, ReportSignOff, ReportVersion
 from app.timeutil import as_utc, utcnow
 
@@ -130,10 +130,10 @@ def sign_off(session: Session, rights: CycleRights, cycle: Cycle, seen_sha256: s
     return SignOff(id_of(rights.user), rights.user.full_name, now, False)
 
 
-def section_keys(content: ReportContent) -> list[str]:
+def section_keys(pillars: list[str]) -> list[str]:
     """The sections a comment or a reply may be about, in the report's order."""
     return ["summary", "heat_map", "self_vs_team",
-            *(f"{kind}:{p.code}" for p in content.pillars for kind in ("pillar", "strengths", "weaknesses")),
+            *(f"{kind}:{p}" for p in pillars for kind in ("pillar", "strengths", "weaknesses")),
             "recommendations", "annexes"]
 
 
@@ -146,8 +146,8 @@ def add_comment(session: Session, rights: CycleRights, cycle: Cycle, section: st
     else:
         require(rights.sign_off_report(sharing))
         kind = "comment"
-    content = build_content(session, cycle)
-    if section not in section_keys(content):
+    pillars = [p.code.value for p in get_set(session, cycle.indicator_set_version).pillars]
+    if section not in section_keys(pillars):
         raise InvalidInput(N_("The request is not valid: see each field's error."), extra={"errors": [
             {"loc": ["section"], "msg": N_("There is no section %(section)s in the report."),
              "params": {"section": section}}]})
