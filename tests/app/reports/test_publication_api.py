@@ -55,7 +55,7 @@ def test_publishing_waits_for_the_peers_sign_off_of_the_draft_as_it_stands(clien
     assert all(hashlib.sha256(f.data).hexdigest() == f.sha256 for f in files)
 
 
-def test_the_published_report_is_read_back_as_stored_and_never_changes(client, reporting, session):
+def test_the_published_report_is_read_back_as_stored_never_changes_and_a_revision_makes_version_2(client, reporting, session):
     leader = reporting.auth("team_leader")
     client.put(url(reporting, "/sections/summary"), json={"text": "First version."}, headers=leader)
     r = client.post(url(reporting, "/publish"), json={"override_reason": "The peer is on leave."}, headers=leader)
@@ -80,11 +80,8 @@ def test_the_published_report_is_read_back_as_stored_and_never_changes(client, r
     assert audit.after["override_reason"] == "The peer is on leave."
     assert audit.after["missing_sign_offs"] == [reporting.people["peer"].id]
 
-
-def test_a_revision_makes_version_2_and_version_1_stays_as_it_was(client, reporting, session):
-    leader, coordinator = reporting.auth("team_leader"), reporting.auth("coordinator")
-    client.put(url(reporting, "/sections/summary"), json={"text": "First version."}, headers=leader)
-    client.post(url(reporting, "/publish"), json={"override_reason": "On leave."}, headers=leader)
+    # a coordinator's revision makes version 2; version 1 stays as it was, byte for byte
+    coordinator = reporting.auth("coordinator")
     first = client.get(url(reporting, "?format=html&lang=en&version=1"), headers=leader).content
     assert client.post(url(reporting, "/revise"), json={"reason": "x"}, headers=leader).status_code == 403
     r = client.post(url(reporting, "/revise"), json={"reason": "The city corrected its budget figures."},
@@ -97,6 +94,8 @@ def test_a_revision_makes_version_2_and_version_1_stays_as_it_was(client, report
     assert client.post(url(reporting, "/publish"), json={"override_reason": "On leave."},
                        headers=leader).json() == {"version": 2}
     assert client.get(url(reporting, "?format=html&lang=en&version=1"), headers=leader).content == first
+    assert client.get(url(reporting, "?format=pdf&lang=en&version=1"), headers=leader).content == stored[
+        ("pdf", "en")].data
     latest = client.get(url(reporting, "?format=html&lang=en"), headers=reporting.auth("host_officer")).text
     assert "Second version." in latest and "The city corrected its budget figures." in latest
     assert client.get(url(reporting, "?format=html&lang=en&version=3"), headers=leader).status_code == 404
