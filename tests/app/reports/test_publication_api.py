@@ -55,7 +55,7 @@ def test_publishing_waits_for_the_peers_sign_off_of_the_draft_as_it_stands(clien
     assert all(hashlib.sha256(f.data).hexdigest() == f.sha256 for f in files)
 
 
-def test_the_published_report_is_read_back_as_stored_never_changes_and_a_revision_makes_version_2(client, reporting, session):
+def test_the_published_report_is_read_back_as_stored_never_changes_and_a_revision_makes_v2(client, reporting, session):
     leader = reporting.auth("team_leader")
     client.put(url(reporting, "/sections/summary"), json={"text": "First version."}, headers=leader)
     r = client.post(url(reporting, "/publish"), json={"override_reason": "The peer is on leave."}, headers=leader)
