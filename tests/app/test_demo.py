@@ -663,17 +663,12 @@ def test_a_wrong_visit_is_refused_with_its_places_and_nothing_is_written(session
     demo = tmp_path / "demo"
     shutil.copytree(DEMO.parent, demo)
     visit, reviews = demo / "aldergem" / "visit.yaml", demo / "aldergem" / "reviews.yaml"
-    text = visit.read_text(encoding="utf-8")
-    for old, new in (('interviewee: "Marc Vermeersch"', 'interviewee: "Marc Vermeer"'),
-                     ("indicators: [AC-IMP-2]", "indicators: [AC-IMP-9]"),
-                     ("reviewer: mette\n    code: GG-AMB-3", "reviewer: julien\n    code: GG-AMB-3"),
-                     ('settled_by: ["Pieter Maes"]', 'settled_by: ["Hilde Coppens"]'),
-                     ("  - code: GG-AMB-5\n", "  - code: GG-AMB-4\n")):
-        assert old in text
-        text = text.replace(old, new, 1)
-    visit.write_text(text, encoding="utf-8")
-    reviews_text = reviews.read_text(encoding="utf-8").replace("indicators:\n", "drafts: [julien]\nindicators:\n", 1)
-    reviews.write_text(reviews_text, encoding="utf-8")
+    text = _edit(visit, ('interviewee: "Marc Vermeersch"', 'interviewee: "Marc Vermeer"'),
+                 ("indicators: [AC-IMP-2]", "indicators: [AC-IMP-9]"),
+                 ("reviewer: mette\n    code: GG-AMB-3", "reviewer: julien\n    code: GG-AMB-3"),
+                 ('settled_by: ["Pieter Maes"]', 'settled_by: ["Hilde Coppens"]'),
+                 ("  - code: GG-AMB-5\n", "  - code: GG-AMB-4\n"))
+    reviews_text = _edit(reviews, ("indicators:\n", "drafts: [julien]\nindicators:\n"))
     with pytest.raises(DemoDataError) as refused:
         load_demo(session, demo / "cycle.yaml")
     lines = text.splitlines()
@@ -719,21 +714,12 @@ def test_a_wrong_final_report_is_refused_with_its_places_and_nothing_is_written(
     demo = tmp_path / "demo"
     shutil.copytree(DEMO.parent, demo)
     report, visit = demo / "lindenfurt" / "report.yaml", demo / "lindenfurt" / "visit.yaml"
-    text = report.read_text(encoding="utf-8")
-    for old, new in (("practices: [lyon-social-clauses]", "practices: [lisboa-one-stop-shop, no-such-practice]"),
-                     ("section: recommendations", "section: conclusion"),
-                     ("shared: host", "shared: team"),
-                     ("sign_offs: [bram, sophie]", "sign_offs: [bram, ingrid]")):
-        assert old in text
-        text = text.replace(old, new, 1)
-    report.write_text(text, encoding="utf-8")
-    visit_text = visit.read_text(encoding="utf-8").replace("{code: GG-AMB-6, performance: above}",
-                                                           "{code: GG-AMB-6, performance: at}", 1)
-    visit.write_text(visit_text, encoding="utf-8")
+    text = _edit(report, ("practices: [lyon-social-clauses]", "practices: [lisboa-one-stop-shop, no-such-practice]"),
+                 ("section: recommendations", "section: conclusion"), ("shared: host", "shared: team"),
+                 ("sign_offs: [bram, sophie]", "sign_offs: [bram, ingrid]"))
+    visit_text = _edit(visit, ("{code: GG-AMB-6, performance: above}", "{code: GG-AMB-6, performance: at}"))
     ekholm = demo / "ekholm" / "report.yaml"
-    ekholm_text = ekholm.read_text(encoding="utf-8").replace("sign_offs: [stefan, chiara, sofie]",
-                                                             "sign_offs: [stefan, chiara]")
-    ekholm.write_text(ekholm_text, encoding="utf-8")
+    ekholm_text = _edit(ekholm, ("sign_offs: [stefan, chiara, sofie]", "sign_offs: [stefan, chiara]"))
     with pytest.raises(DemoDataError) as refused:
         load_demo(session, demo / "cycle.yaml")
     lines, ekholm_lines = text.splitlines(), ekholm_text.splitlines()
@@ -766,3 +752,13 @@ def _sections() -> list[str]:
     return ["summary", "heat_map", "self_vs_team",
             *(f"{kind}:{p}" for p in ("GG", "IE", "AC", "WP") for kind in ("pillar", "strengths", "weaknesses")),
             "recommendations", "annexes"]
+
+
+def _edit(path: Path, *changes: tuple[str, str]) -> str:
+    """The file with each change (old, new) made once, each old text there; written back."""
+    text = path.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return text
