@@ -173,7 +173,7 @@ def _load_cycle(session: Session, item: DemoCycle, network: _Network, lang: str)
         cycles.change_phase(session, _rights(session, coordinator, cycle), cycle, Phase.REPORTING)
     if item.final_report:
         team: dict[CycleRole, User] = {m.role: network.person(m.email) for m in spec.members
-                if m.role in (CycleRole.TEAM_LEADER, CycleRole.HOST_OFFICER)}
+                                       if m.role in (CycleRole.TEAM_LEADER, CycleRole.HOST_OFFICER)}
         load_final_report(session, item.final_report, cycle, team, network.person,
                           lambda user: _rights(session, user, cycle), lang, spec.phase)
     return cycle

@@ -3,12 +3,12 @@ place, and checked against each other and the indicator set before anything is w
 
 ``cycle.yaml`` holds the network: the password, the cities, the people and the cycles,
 each naming the files of its initial report, of its team's preparatory reviews, for a
-cycle left in the visit or later, of its visit, and for one in the reporting or published,
-of its final report (:mod:`app.demo.report_files`; paths relative to ``cycle.yaml``). Every text a
-page shows is written in French and in English (``{fr: …, en: …}``); both are checked,
-and one of them is loaded. A problem is reported with its file, its line and its place
-(``entries[3].description.en``), every problem of every file at once, as the indicator
-set's are.
+cycle left in the visit or later, of its visit, and for one in the reporting or
+published, of its final report (:mod:`app.demo.report_files`); paths relative to
+``cycle.yaml``. Every text a page shows is written in French and in English
+(``{fr: …, en: …}``); both are checked, and one of them is loaded. A problem is
+reported with its file, its line and its place (``entries[3].description.en``), every
+problem of every file at once, as the indicator set's are.
 """
 from __future__ import annotations
 
@@ -339,7 +339,7 @@ def read_demo(path: Path, codes: Sequence[str], practices: Mapping[str, Sequence
                 visit = _visit(visit_file, visit_lines, codes, reviews_file, reviews,
                                str(path.parent / str(spec.reviews)))
                 if spec.phase in AFTER_VISIT:
-                    _check_codes([j.code for j in visit_file.judgements], codes, visit_lines, "judgements")
+                    _check_all_judged(visit_file, codes, visit_lines, n, spec.phase)
                 problems += visit_lines.problems
         if spec.final_report:
             final_report = read_final_report(path.parent / spec.final_report, spec, n, codes, reviews_file,
@@ -672,6 +672,15 @@ def _check_some_codes(found: list[str], known: set[str], lines: YamlLines, secti
             lines.add((section, i, "code"), f"{section}[{i}].code: no indicator {code} in the indicator set")
     for i, code in _duplicates(found):
         lines.add((section, i, "code"), f"{section}[{i}].code: {code} comes twice")
+
+
+def _check_all_judged(visit: VisitFile, codes: Sequence[str], lines: YamlLines, n: int, phase: Phase) -> None:
+    """Past the visit, every indicator has its final judgement (the visit's exit rule)."""
+    judged = {j.code for j in visit.judgements}
+    missing = [c for c in codes if c not in judged]
+    if missing:
+        lines.add(("judgements",), f"judgements: cycles[{n}] is left in {phase.value}: every indicator is judged "
+                                   f"first (none for {', '.join(missing)})")
 
 
 def peers_majority(reviews: ReviewsFile) -> dict[str, Performance | None]:
