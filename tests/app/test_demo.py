@@ -113,6 +113,15 @@ def demo_en(demo_en_db):
         yield session
 
 
+@pytest.fixture
+def session(session):
+    """The database holding the benchmark with its good-practice library, as ``serve``
+    loads it before the demo (the PostgreSQL fixture empties the library between tests)."""
+    if session.exec(select(GoodPractice)).first() is None:
+        load_benchmark(session.get_bind(), get_settings())
+    yield session
+
+
 def _cycle(session, city: str) -> Cycle:
     return session.exec(select(Cycle).where(col(Cycle.title).startswith(f"{city} "))).one()
 
@@ -167,8 +176,9 @@ def test_a_database_with_an_earlier_demo_gets_the_new_cycles_only(session, tmp_p
     # Valdoria's team reused (its officer new), and the people Lindenfurt and Ekholm add (the
     # file's people are made whatever cycles it holds)
     assert session.exec(select(func.count()).select_from(User)).one() == people + 1 + 5 + 5
-    assert _cycle(session, "Aldergem").phase == Phase.PREPARATORY_REVIEW
-    assert session.exec(select(func.count()).select_from(Interview)).one() == 0
+    aldergem = _cycle(session, "Aldergem")
+    assert aldergem.phase == Phase.PREPARATORY_REVIEW
+    assert session.exec(select(func.count()).select_from(Interview).where(Interview.cycle_id == aldergem.id)).one() == 0
 
 
 def test_velmar_stays_in_its_self_assessment_with_a_complete_draft(demo):
@@ -714,7 +724,8 @@ def test_a_wrong_final_report_is_refused_with_its_places_and_nothing_is_written(
     demo = tmp_path / "demo"
     shutil.copytree(DEMO.parent, demo)
     report, visit = demo / "lindenfurt" / "report.yaml", demo / "lindenfurt" / "visit.yaml"
-    text = _edit(report, ("practices: [dusseldorf-apprenticeships]", "practices: [lisboa-one-stop-shop, no-such-practice]"),
+    text = _edit(report, ("practices: [dusseldorf-apprenticeships]",
+                          "practices: [lisboa-one-stop-shop, no-such-practice]"),
                  ("section: recommendations", "section: conclusion"), ("shared: host", "shared: team"),
                  ("sign_offs: [bram, sophie]", "sign_offs: [bram, ingrid]"))
     visit_text = _edit(visit, ("{code: GG-AMB-6, performance: above}", "{code: GG-AMB-6, performance: at}"))
