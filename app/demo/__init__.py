@@ -9,7 +9,10 @@ submits it (but for a draft, left as its reviewer wrote it). For a cycle left in
 visit, the team leader generates the programme once every review is in (the real
 scheduler), the coordinator moves the cycle on to the visit, then the interviews' peers
 write their notes, the reviewers settle their hypotheses, and the team leader sets the
-final judgements so far.
+final judgements so far. For a cycle left in the reporting (or published), the
+coordinator moves it on once every indicator is judged, and the team writes, shares,
+comments, replies to and signs off the final report (:mod:`app.demo.report`); a cycle
+left published is published by its team leader, every format rendered and stored.
 
 A cycle whose title (in either language) is already in the database is left alone, so
 loading again adds nothing; existing cities (same name, ignoring case and accents) and
@@ -33,6 +36,7 @@ from app.cycles.deps import load_cycle_access
 from app.cycles.schemas import CycleCreate, MemberCreate
 from app.cycles.tables import Cycle
 from app.demo.files import (
+    AFTER_VISIT,
     LANGUAGES,
     CycleDef,
     DemoCycle,
@@ -43,6 +47,7 @@ from app.demo.files import (
     VisitJudgement,
     read_demo,
 )
+from app.demo.report import load_final_report, practices_by_key
 from app.errors import DomainError
 from app.ids import id_of
 from app.indicators.service import current_version, get_set
@@ -69,7 +74,7 @@ def load_demo(session: Session, path: Path, language: str = "fr") -> list[str]:
     version = current_version(session)
     if version is None:
         raise RuntimeError("No approved indicator set is loaded: load the benchmark before the demo.")
-    demo = read_demo(path, [i.code for i in get_set(session, version).indicators])
+    demo = read_demo(path, [i.code for i in get_set(session, version).indicators], practices_by_key(session))
     titles = [t for c in demo.cycles for t in (c.spec.title.fr, c.spec.title.en)]
     there = set(session.exec(select(Cycle.title).where(col(Cycle.title).in_(titles))).all())
     todo = [c for c in demo.cycles if not {c.spec.title.fr, c.spec.title.en} & there]
@@ -164,6 +169,13 @@ def _load_cycle(session: Session, item: DemoCycle, network: _Network, lang: str)
             reviews.submit(session, reviewer_rights, cycle)
     if item.visit:
         _load_visit(session, item.visit, spec, network, cycle, lang)
+    if spec.phase in AFTER_VISIT:
+        cycles.change_phase(session, _rights(session, coordinator, cycle), cycle, Phase.REPORTING)
+    if item.final_report:
+        team: dict[CycleRole, User] = {m.role: network.person(m.email) for m in spec.members
+                                       if m.role in (CycleRole.TEAM_LEADER, CycleRole.HOST_OFFICER)}
+        load_final_report(session, item.final_report, cycle, team, network.person,
+                          lambda user: _rights(session, user, cycle), lang, spec.phase)
     return cycle
 
 

@@ -2,20 +2,22 @@
 place, and checked against each other and the indicator set before anything is written.
 
 ``cycle.yaml`` holds the network: the password, the cities, the people and the cycles,
-each naming the files of its initial report, of its team's preparatory reviews and, for a
-cycle left in the visit, of its visit (paths relative to ``cycle.yaml``). Every text a
-page shows is written in French and in English (``{fr: …, en: …}``); both are checked,
-and one of them is loaded. A problem is reported with its file, its line and its place
-(``entries[3].description.en``), every problem of every file at once, as the indicator
-set's are.
+each naming the files of its initial report, of its team's preparatory reviews, for a
+cycle left in the visit or later, of its visit, and for one in the reporting or
+published, of its final report (:mod:`app.demo.report_files`); paths relative to
+``cycle.yaml``. Every text a page shows is written in French and in English
+(``{fr: …, en: …}``); both are checked, and one of them is loaded. A problem is
+reported with its file, its line and its place (``entries[3].description.en``), every
+problem of every file at once, as the indicator set's are.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, ValidationError
@@ -30,10 +32,15 @@ from app.visit.judgements_schemas import JudgementWrite
 from app.visit.notes_schemas import HypothesisState, HypothesisWrite, NoteWrite
 from app.visit.schemas import ProgrammeGenerate
 
+if TYPE_CHECKING:
+    from app.demo.report_files import DemoReport
+
 LANGUAGES = ("fr", "en")
 LANGUAGE_NAMES = {"fr": "in French", "en": "in English"}
 #: The phases a demo cycle can be left in: its data is then what a user would have made.
-DEMO_PHASES = (Phase.SELF_ASSESSMENT, Phase.PREPARATORY_REVIEW, Phase.VISIT)
+DEMO_PHASES = (Phase.SELF_ASSESSMENT, Phase.PREPARATORY_REVIEW, Phase.VISIT, Phase.REPORTING, Phase.PUBLISHED)
+#: The phases past the visit: every indicator has its final judgement to get there.
+AFTER_VISIT = (Phase.REPORTING, Phase.PUBLISHED)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -94,9 +101,13 @@ class CycleDef(_Strict):
     #: The team's preparatory reviews, each written in full and submitted (but for the
     #: file's ``drafts``).
     reviews: str | None = None
-    #: The visit (a cycle left in the visit): the programme's frame, the interviews' notes,
-    #: the hypotheses settled and the final judgements so far.
+    #: The visit (a cycle left in the visit or later): the programme's frame, the
+    #: interviews' notes, the hypotheses settled and the final judgements so far (every
+    #: one, past the visit).
     visit: str | None = None
+    #: The final report (a cycle left in the reporting or published): its texts,
+    #: recommendations, sharing, comments, replies and sign-offs.
+    final_report: str | None = None
 
 
 class NetworkFile(_Strict):
@@ -205,7 +216,9 @@ class HypothesisCheckDef(_Strict):
 class FinalJudgementDef(_Strict):
     code: Text
     performance: Performance
-    rationale: LocalizedText
+    #: Needed where the judgement departs from the peers' majority (checked here, as the
+    #: service would refuse it).
+    rationale: LocalizedText | None = None
 
 
 class VisitFile(_Strict):
@@ -271,6 +284,7 @@ class DemoCycle:
     #: E-mails of the reviewers whose review is left as a draft.
     drafts: frozenset[str] = frozenset()
     visit: DemoVisit | None = None
+    final_report: DemoReport | None = None
 
 
 @dataclass(frozen=True)
@@ -279,9 +293,12 @@ class DemoData:
     cycles: list[DemoCycle]
 
 
-def read_demo(path: Path, codes: Sequence[str]) -> DemoData:
+def read_demo(path: Path, codes: Sequence[str], practices: Mapping[str, Sequence[str]] | None = None) -> DemoData:
     """Read and check ``cycle.yaml`` and every file it names against the indicator codes
-    of the set the cycles use; raise :class:`DemoDataError` listing every problem."""
+    of the set the cycles use (and the good-practice library's keys with the indicators
+    each speaks to, if given); raise :class:`DemoDataError` listing every problem."""
+    from app.demo.report_files import read_final_report  # built on this module's helpers
+
     problems: list[Problem] = []
     network, lines = _read(path, NetworkFile, problems)
     if network is None:
@@ -294,6 +311,7 @@ def read_demo(path: Path, codes: Sequence[str]) -> DemoData:
         reviews: dict[str, dict[str, dict[str, ReviewEntryWrite]]] = {}
         drafts: frozenset[str] = frozenset()
         visit: DemoVisit | None = None
+        final_report: DemoReport | None = None
         report_file: ReportFile | None = None
         reviews_file: ReviewsFile | None = None
         if spec.initial_report:
@@ -320,8 +338,13 @@ def read_demo(path: Path, codes: Sequence[str]) -> DemoData:
             if visit_file is not None and reviews_file is not None:
                 visit = _visit(visit_file, visit_lines, codes, reviews_file, reviews,
                                str(path.parent / str(spec.reviews)))
+                if spec.phase in AFTER_VISIT:
+                    _check_all_judged(visit_file, codes, visit_lines, n, spec.phase)
                 problems += visit_lines.problems
-        cycles.append(DemoCycle(spec, report, reviews, drafts, visit))
+        if spec.final_report:
+            final_report = read_final_report(path.parent / spec.final_report, spec, n, codes, reviews_file,
+                                             practices, problems)
+        cycles.append(DemoCycle(spec, report, reviews, drafts, visit, final_report))
     if problems:
         raise DemoDataError(problems)
     return DemoData(network, cycles)
@@ -404,14 +427,20 @@ def _check_network(network: NetworkFile, lines: YamlLines) -> None:
         if cycle.phase != Phase.SELF_ASSESSMENT and not cycle.initial_report:
             lines.add((*at, "phase"), f"cycles[{n}]: past the self-assessment, the cycle needs its initial_report "
                                       "(submitted to move on)")
-        if cycle.reviews and cycle.phase not in (Phase.PREPARATORY_REVIEW, Phase.VISIT):
+        if cycle.reviews and cycle.phase == Phase.SELF_ASSESSMENT:
             lines.add((*at, "reviews"), f"cycles[{n}].reviews: preparatory reviews need the cycle in "
-                                        "preparatory_review or visit")
-        if cycle.visit and cycle.phase != Phase.VISIT:
-            lines.add((*at, "visit"), f"cycles[{n}].visit: a visit needs the cycle in visit")
-        if cycle.phase == Phase.VISIT and not (cycle.reviews and cycle.visit):
-            lines.add((*at, "phase"), f"cycles[{n}]: in the visit, the cycle needs its reviews (the programme is "
-                                      "made from their people to meet) and its visit")
+                                        "preparatory_review or later")
+        if cycle.visit and cycle.phase not in (Phase.VISIT, *AFTER_VISIT):
+            lines.add((*at, "visit"), f"cycles[{n}].visit: a visit needs the cycle in visit or later")
+        if cycle.phase in (Phase.VISIT, *AFTER_VISIT) and not (cycle.reviews and cycle.visit):
+            lines.add((*at, "phase"), f"cycles[{n}]: in the {cycle.phase.value}, the cycle needs its reviews (the "
+                                      "programme is made from their people to meet) and its visit")
+        if cycle.final_report and cycle.phase not in AFTER_VISIT:
+            lines.add((*at, "final_report"), f"cycles[{n}].final_report: a final report needs the cycle in "
+                                             "reporting or published")
+        if cycle.phase == Phase.PUBLISHED and not cycle.final_report:
+            lines.add((*at, "phase"), f"cycles[{n}]: published, the cycle needs its final_report (published "
+                                      "from it)")
 
 
 def _check_team(spec: CycleDef, reviews: ReviewsFile, lines: YamlLines, network_lines: YamlLines, n: int) -> None:
@@ -619,14 +648,19 @@ def _visit(visit: VisitFile, lines: YamlLines, codes: Sequence[str], reviews: Re
         hypotheses.append(VisitHypothesis(reviews.reviewers.get(check.reviewer, ""), check.code, check.state.value,
                                           settled_by, {lang: _text(check.comment, lang) for lang in LANGUAGES}))
     _check_some_codes([j.code for j in visit.judgements], known, lines, "judgements")
+    majorities = peers_majority(reviews)
     for n, judgement in enumerate(visit.judgements):
+        majority = majorities.get(judgement.code)
+        if judgement.rationale is None and majority is not None and judgement.performance != majority:
+            lines.add(("judgements", n), f"judgements[{n}] ({judgement.code}): departs from the peers' majority "
+                                         f"({majority.value}) of {reviews_file}: its rationale says why")
         for lang in LANGUAGES:  # as the final judgements' service will take it
             try:
                 JudgementWrite.model_validate({"performance": judgement.performance,
-                                               "rationale": judgement.rationale.get(lang)})
+                                               "rationale": _text(judgement.rationale, lang)})
             except ValidationError as exc:
                 _refused(exc, lines, ("judgements", n), f"judgements[{n}]", lang)
-    judgements = [VisitJudgement(j.code, j.performance, {lang: j.rationale.get(lang) for lang in LANGUAGES})
+    judgements = [VisitJudgement(j.code, j.performance, {lang: _text(j.rationale, lang) for lang in LANGUAGES})
                   for j in visit.judgements]
     return DemoVisit(lines.file, visit.programme, interviews, hypotheses, judgements)
 
@@ -638,3 +672,24 @@ def _check_some_codes(found: list[str], known: set[str], lines: YamlLines, secti
             lines.add((section, i, "code"), f"{section}[{i}].code: no indicator {code} in the indicator set")
     for i, code in _duplicates(found):
         lines.add((section, i, "code"), f"{section}[{i}].code: {code} comes twice")
+
+
+def _check_all_judged(visit: VisitFile, codes: Sequence[str], lines: YamlLines, n: int, phase: Phase) -> None:
+    """Past the visit, every indicator has its final judgement (the visit's exit rule)."""
+    judged = {j.code for j in visit.judgements}
+    missing = [c for c in codes if c not in judged]
+    if missing:
+        lines.add(("judgements",), f"judgements: cycles[{n}] is left in {phase.value}: every indicator is judged "
+                                   f"first (none for {', '.join(missing)})")
+
+
+def peers_majority(reviews: ReviewsFile) -> dict[str, Performance | None]:
+    """The peers' majority per indicator of the reviews file, as the final judgements'
+    service takes it from the submitted reviews (``benchmark/consolidation.py``): the
+    strictly most frequent of below, at, above; ``None`` on a tie or with none."""
+    out: dict[str, Performance | None] = {}
+    for item in reviews.indicators:
+        ranked = Counter(p for key, p in item.performance.items()
+                         if key not in reviews.drafts and p != Performance.MORE_INFO).most_common(2)
+        out[item.code] = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+    return out
