@@ -64,10 +64,11 @@ WORDS = ("committee", "council", "budget", "strategy", "migrants", "association"
          "interpreter", "mayor", "plan", "evaluation", "staff", "training", "school", "housing")
 
 
-def prepare(url: str):
-    """(engine, cycle, team leader, web session, a function adding the notes)."""
+def prepare(url: str, interviews: int = INTERVIEWS):
+    """(engine, cycle, team leader, web session, a function adding the notes): the set-up
+    of the module's docstring (``tests/perf/bench_report.py`` starts from it too)."""
     from sqlmodel import Session
-    from support import add_interview, make_user, rights_of, start_preparatory_review, write_review
+    from support import make_user, rights_of, start_preparatory_review, write_review
 
     from benchmark.scales import Phase
 
@@ -115,10 +116,7 @@ def prepare(url: str):
         cycles_service.change_phase(s, rights_of(s, coordinator, cycle), cycle, Phase.VISIT)
         s.commit()
         leader = team[0]
-        start = datetime(2027, 6, 1, 7, 0, tzinfo=UTC)
-        interviews = [add_interview(s, cycle, rng.sample(team, 2), name=f"Interlocutor {n}",
-                                    starts_at=start + timedelta(days=n // 8, hours=n % 8), codes=(CODE,))
-                      for n in range(INTERVIEWS)]
+        held = add_interviews(s, cycle, team, range(interviews), rng)
         leader_rights = rights_of(s, leader, cycle)
         for code in codes[::3]:
             judgements.write_judgement(s, leader_rights, cycle, code, JudgementWrite(
@@ -130,7 +128,7 @@ def prepare(url: str):
         def add_notes(count: int) -> None:
             with Session(engine) as session:
                 notes = [InterviewNote(
-                    cycle_id=cycle.id, interview_id=interviews[(len(made) + n) % INTERVIEWS].id,
+                    cycle_id=cycle.id, interview_id=held[(len(made) + n) % len(held)].id,
                     author_id=team[(len(made) + n) % len(team)].id,
                     text=" ".join(rng.choice(WORDS) for _ in range(rng.randint(60, 130))).capitalize() + ".",
                     indicator_codes=[CODE, *rng.sample(codes, rng.randint(1, 2))]) for n in range(count)]
@@ -145,6 +143,16 @@ def prepare(url: str):
                     session.commit()
 
     return engine, cycle, leader, web, add_notes
+
+
+def add_interviews(session, cycle, team, numbers, rng: random.Random) -> list:
+    """Interviews number ``numbers`` of the visit, each of one interlocutor by two of ``team``,
+    eight a day from 1 June 2027."""
+    from support import add_interview
+
+    start = datetime(2027, 6, 1, 7, 0, tzinfo=UTC)
+    return [add_interview(session, cycle, rng.sample(team, 2), name=f"Interlocutor {n}",
+                          starts_at=start + timedelta(days=n // 8, hours=n % 8), codes=(CODE,)) for n in numbers]
 
 
 class Baseline:

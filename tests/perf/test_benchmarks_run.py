@@ -14,6 +14,7 @@ RUNS = {
     "bench_reviews.py": ["--rounds", "1", "-n", "1"],
     "bench_programme.py": ["--rounds", "1"],
     "bench_judgements.py": ["--rounds", "1", "-n", "1"],
+    "bench_report.py": ["--rounds", "1", "-n", "1"],
 }
 
 
