@@ -169,10 +169,25 @@ class ReportContent:
         return {"higher": sum(1 for g in gaps if g > 0), "same": sum(1 for g in gaps if g == 0),
                 "lower": sum(1 for g in gaps if g < 0)}
 
+    def _home(self, rec: RecommendationItem) -> IndicatorResult | None:
+        """The indicator a recommendation is printed under: its first in the set's order."""
+        order = {i.code: n for n, i in enumerate(self.indicators)}
+        known = [c for c in rec.indicator_codes if c in order]
+        return self.indicators[min(order[c] for c in known)] if known else None
+
     def recommendations_for(self, pillar: str, dimension: str | None = None) -> list[RecommendationItem]:
-        """The recommendations tied to an indicator of this pillar (and dimension)."""
-        codes = {i.code for i in self.indicators_in(pillar, dimension)}
-        return [r for r in self.recommendations if codes.intersection(r.indicator_codes)]
+        """The recommendations printed under this pillar (and dimension): each once, under the
+        first of its indicators in the set's order (the others name it: :meth:`numbers_for`)."""
+        out = []
+        for rec in self.recommendations:
+            home = self._home(rec)
+            if home and home.pillar == pillar and (dimension is None or home.dimension == dimension):
+                out.append(rec)
+        return out
+
+    def numbers_for(self, code: str) -> list[int]:
+        """The numbers of the recommendations tied to indicator ``code``."""
+        return [r.number for r in self.recommendations if code in r.indicator_codes]
 
     def by_horizon(self, recommendations: list[RecommendationItem]) -> list[tuple[str, list[RecommendationItem]]]:
         return [(h, [r for r in recommendations if r.horizon == h]) for h in HORIZONS

@@ -77,3 +77,10 @@ def test_the_pdf_in_french(content):
     assert "Résumé" in whole and "Annexe A — Les personnes rencontrées" in whole
     assert "Annex A — The people met" not in whole
     assert HOSTILE_SHOWN.split()[0] in whole
+
+
+def test_each_recommendation_is_printed_once_and_named_beside_each_of_its_indicators(content):
+    html = render_html(content, "en")
+    several = next(r for r in content.recommendations if len(r.indicator_codes) > 1)
+    assert html.count(f'id="rec-{several.number}"') == 1
+    assert html.count(f'href="#rec-{several.number}"') == len(several.indicator_codes)
