@@ -132,4 +132,4 @@ def test_a_recommendation_shows_the_notes_and_hypotheses_it_rests_on(client, ses
     session.commit()
     login(client, session, reporting, "peer")
     html = get(client, f"/cycles/{reporting.cycle.id}/recommendations", "fr").text
-    assert "2 notes d&#39;entretien" in html and "No budget line." in html  # the notes, the judgement's rationale
+    assert "Notes d&#39;entretien\u00a0: 2" in html and "No budget line." in html  # the notes, the judgement's rationale
