@@ -85,10 +85,19 @@ class InvalidInput(DomainError):
     status = 422
 
 
+#: A refused request's message when each refused field says why (``errors``).
+INVALID_FIELDS = N_("The request is not valid: see each field's error.")
+
+
+def fields_error(errors: list[dict[str, Any]]) -> InvalidInput:
+    """A 422 about several fields: ``errors`` are ``{"loc", "msg", "params"}``, each ``msg``
+    a message id translated when shown."""
+    return InvalidInput(INVALID_FIELDS, extra={"errors": errors})
+
+
 def field_error(loc: list, msg: str, **params: Any) -> InvalidInput:
     """A 422 about one field; ``msg`` is a message id, translated when shown."""
-    return InvalidInput(N_("The request is not valid: see each field's error."),
-                        extra={"errors": [{"loc": loc, "msg": msg, "params": params}]})
+    return fields_error([{"loc": loc, "msg": msg, "params": params}])
 
 
 class TooManyRequests(DomainError):
@@ -275,7 +284,7 @@ def install(app: FastAPI) -> None:
         lang = request_language(request)
         errors = validation_errors(exc, lang)
         _ = gettext_for(lang)
-        return _respond(request, 422, _(N_("The request is not valid: see each field's error.")),
+        return _respond(request, 422, _(INVALID_FIELDS),
                         errors=errors)
 
     @app.exception_handler(StarletteHTTPException)

@@ -28,7 +28,7 @@ from app.auth.deps import SESSION_COOKIE
 from app.auth.security import csrf_token_for
 from app.auth.service import WEB, user_for_token
 from app.cookies import cookie_header, cookie_secure
-from app.errors import DomainError, Forbidden, InvalidInput, _translated, field_errors, request_language
+from app.errors import DomainError, Forbidden, _translated, field_errors, fields_error, request_language
 from app.i18n import LANGUAGES, N_, gettext_for
 
 M = TypeVar("M", bound=BaseModel)
@@ -274,8 +274,7 @@ def parse_form(model: type[M], data: dict[str, Any]) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput(N_("The request is not valid: see each field's error."),
-                           extra={"errors": field_errors(exc.errors(), drop_body=False)}) from None
+        raise fields_error(field_errors(exc.errors(), drop_body=False)) from None
 
 
 def error_message(request: Request, exc: DomainError) -> tuple[str, list[dict]]:

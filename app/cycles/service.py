@@ -19,7 +19,7 @@ from app.cycles.conflicts import ConflictsToConfirm, member_conflicts
 from app.cycles.schemas import CycleCreate, CycleUpdate, MemberCreate
 from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
 from app.cycles.transitions import unmet_conditions
-from app.errors import Conflict, InvalidInput, NotFound, field_error
+from app.errors import Conflict, NotFound, field_error, fields_error
 from app.etag import check_version
 from app.i18n import N_, Phrase
 from app.ids import id_of
@@ -134,7 +134,7 @@ def check_deadline_order(deadlines: Mapping[Phase, date | None], changed: Collec
             })
         previous = (phase, due)
     if errors:
-        raise InvalidInput(N_("The request is not valid: see each field's error."), extra={"errors": errors})
+        raise fields_error(errors)
 
 
 def create_cycle(session: Session, actor: User, data: CycleCreate) -> Cycle:

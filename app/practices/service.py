@@ -23,7 +23,7 @@ from benchmark.text import folded
 
 from app.audit.service import record, snapshot
 from app.auth.permissions import can_edit_practices, require
-from app.errors import InvalidInput, NotFound
+from app.errors import NotFound, fields_error
 from app.etag import check_version
 from app.i18n import N_
 from app.ids import id_of
@@ -35,7 +35,6 @@ from app.timeutil import utcnow
 
 THEME_ORDER = {theme.value: n for n, theme in enumerate(Theme)}
 NOT_AN_INDICATOR = N_("%(code)s is not an indicator of the benchmark.")
-INVALID = N_("The request is not valid: see each field's error.")
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -210,7 +209,7 @@ def _check(session: Session, values: dict) -> None:
         missing = "figures_fr" if values["figures_fr"] is None else "figures_en"
         refuse([missing], N_("Give the figures in both languages, or in neither."))
     if errors:
-        raise InvalidInput(INVALID, extra={"errors": errors})
+        raise fields_error(errors)
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

@@ -18,7 +18,7 @@ from benchmark.scales import CycleRole
 from app.audit.service import record, snapshot
 from app.auth.permissions import Answer, CycleRights, Refusal, require
 from app.cycles.tables import Cycle
-from app.errors import InvalidInput, NotFound, PreconditionFailed
+from app.errors import NotFound, PreconditionFailed, field_error, fields_error
 from app.etag import check_version
 from app.i18n import N_
 from app.ids import id_of
@@ -30,7 +30,6 @@ from app.visit.notes import check_codes
 
 STALE_RECOMMENDATION = N_("This recommendation was changed meanwhile (in another tab, or by the team leader): "
                           "reload it and make your change again.")
-INVALID = N_("The request is not valid: see each field's error.")
 NO_PRACTICE = N_("There is no good practice %(id)s in the library.")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -72,15 +71,14 @@ def _check_practices(session: Session, ids: Sequence[int]) -> list[int]:
     errors = [{"loc": ["practice_ids", n], "msg": NO_PRACTICE, "params": {"id": i}}
               for n, i in enumerate(ids) if i not in known]
     if errors:
-        raise InvalidInput(INVALID, extra={"errors": errors})
+        raise fields_error(errors)
     return list(dict.fromkeys(ids))
 
 
 def _check_date(data: RecommendationWrite | RecommendationPatch) -> None:
     if data.follow_up_on and not FIRST_YEAR <= data.follow_up_on.year <= LAST_YEAR:
-        raise InvalidInput(INVALID, extra={"errors": [{
-            "loc": ["follow_up_on"], "msg": N_("Give a date between the years %(first)s and %(last)s."),
-            "params": {"first": FIRST_YEAR, "last": LAST_YEAR}}]})
+        raise field_error(["follow_up_on"], N_("Give a date between the years %(first)s and %(last)s."),
+                          first=FIRST_YEAR, last=LAST_YEAR)
 
 
 def may_edit(rights: CycleRights, rec: Recommendation) -> Answer:

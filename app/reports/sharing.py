@@ -19,7 +19,7 @@ from benchmark.scales import CycleRole, Phase
 from app.audit.service import record
 from app.auth.permissions import CycleRights, require
 from app.cycles.tables import Cycle, CycleMember
-from app.errors import Conflict, InvalidInput, PreconditionFailed
+from app.errors import Conflict, PreconditionFailed, field_error
 from app.i18n import N_
 from app.ids import id_of
 from app.indicators.service import get_set
@@ -148,9 +148,7 @@ def add_comment(session: Session, rights: CycleRights, cycle: Cycle, section: st
         kind = "comment"
     pillars = [p.code.value for p in get_set(session, cycle.indicator_set_version).pillars]
     if section not in section_keys(pillars):
-        raise InvalidInput(N_("The request is not valid: see each field's error."), extra={"errors": [
-            {"loc": ["section"], "msg": N_("There is no section %(section)s in the report."),
-             "params": {"section": section}}]})
+        raise field_error(["section"], N_("There is no section %(section)s in the report."), section=section)
     comment = ReportComment(cycle_id=id_of(cycle), section=section, kind=kind, author_id=id_of(rights.user), text=text)
     session.add(comment)
     session.flush()

@@ -23,7 +23,7 @@ from benchmark.scales import ReportStatus
 from app.audit.service import record, snapshot
 from app.auth.permissions import CycleRights, require
 from app.cycles.tables import Cycle
-from app.errors import InvalidInput, NotFound, PreconditionFailed
+from app.errors import NotFound, PreconditionFailed, fields_error
 from app.etag import check_version
 from app.i18n import N_
 from app.ids import id_of
@@ -32,7 +32,6 @@ from app.people.tables import User
 from app.reviews.service import reviewers_of
 from app.reviews.tables import PreparatoryReview, ReviewEntry
 from app.timeutil import as_utc, utcnow
-from app.visit.notes import INVALID
 from app.visit.notes_schemas import HypothesisPublic, HypothesisState, HypothesisWrite
 from app.visit.tables import HypothesisCheck, InterviewNote
 
@@ -172,7 +171,7 @@ def check_note_ids(session: Session, cycle: Cycle, note_ids: Sequence[int]) -> l
     errors = [{"loc": ["note_ids", n], "msg": N_("No note %(id)s in this cycle's visit."), "params": {"id": note_id}}
               for n, note_id in enumerate(note_ids) if note_id not in found]
     if errors:
-        raise InvalidInput(INVALID, extra={"errors": errors})
+        raise fields_error(errors)
     return list(dict.fromkeys(note_ids))
 
 

@@ -19,7 +19,7 @@ from app.audit.service import record, snapshot
 from app.auth.permissions import CycleRights, require
 from app.cycles.tables import Cycle
 from app.db import as_dict
-from app.errors import Forbidden, InvalidInput, NotFound, PreconditionFailed, field_error
+from app.errors import Forbidden, NotFound, PreconditionFailed, field_error, fields_error
 from app.etag import check_version
 from app.i18n import N_
 from app.ids import id_of
@@ -32,7 +32,6 @@ from app.visit.tables import Interview, InterviewNote
 
 STALE_NOTE = N_("This note changed meanwhile (in another tab or window): reload it and make your change again.")
 NO_INDICATOR = N_("No indicator %(code)s in this cycle's indicator set.")
-INVALID = N_("The request is not valid: see each field's error.")
 
 
 @dataclass
@@ -165,7 +164,7 @@ def check_codes(session: Session, cycle: Cycle, codes: Sequence[str]) -> list[st
     errors = [{"loc": ["indicator_codes", n], "msg": NO_INDICATOR, "params": {"code": code}}
               for n, code in enumerate(codes) if code.upper() not in known]
     if errors:
-        raise InvalidInput(INVALID, extra={"errors": errors})
+        raise fields_error(errors)
     return list(dict.fromkeys(code.upper() for code in codes))
 
 
