@@ -17,6 +17,7 @@ from app.reports.content import (
     ReportContent,
     TeamMember,
 )
+from app.reports.schemas import RecommendationStatus
 from app.reports.tables import Recommendation, ReportSection
 from app.reviews.service import reviewers_of
 from app.self_assessment.tables import SelfAssessmentEntry
@@ -24,11 +25,15 @@ from app.visit.judgements import judgement_entries
 from app.visit.programme import load_programme
 
 
-def recommendations_of(session: Session, cycle: Cycle, *, accepted_only: bool = False) -> list[Recommendation]:
-    """The cycle's recommendations in the order they were made (one query)."""
+def recommendations_of(session: Session, cycle: Cycle, *, accepted_only: bool = False,
+                       rec_id: int | None = None) -> list[Recommendation]:
+    """The cycle's recommendations in the order they were made (one query): only those in the
+    report (``accepted_only``), only ``rec_id`` if given."""
     query = select(Recommendation).where(Recommendation.cycle_id == cycle.id)
     if accepted_only:
-        query = query.where(Recommendation.status == "accepted")
+        query = query.where(Recommendation.status == RecommendationStatus.ACCEPTED.value)
+    if rec_id is not None:
+        query = query.where(Recommendation.id == rec_id)
     return list(session.exec(query.order_by(col(Recommendation.id))).all())
 
 
@@ -77,9 +82,12 @@ def build_content(session: Session, cycle: Cycle) -> ReportContent:
     recommendations = recommendations_of(session, cycle, accepted_only=True)
     practice_ids = {i for r in recommendations for i in r.practice_ids}
     programme = load_programme(session, cycle)
-    users = {id_of(u): u for u in programme.reviewers.values()}
+    names = {id_of(u): u.full_name for u in programme.reviewers.values()}
+    gone = {p for i in programme.interviews for p in i.peers} - set(names)  # peers who left the team since
+    if gone:
+        names |= {id_of(u): u.full_name for u in session.exec(select(User).where(col(User.id).in_(gone)))}
     cities = {id_of(c): c.name for c in session.exec(select(City).where(
-        col(City.id).in_({u.city_id for u in users.values() if u.city_id})))}
+        col(City.id).in_({u.city_id for u in programme.reviewers.values() if u.city_id})))}
     team = [TeamMember(user.full_name, role.value, cities.get(user.city_id or 0, ""))
             for user, role in reviewers_of(session, cycle)]
     local = programme.local
@@ -87,7 +95,7 @@ def build_content(session: Session, cycle: Cycle) -> ReportContent:
                         kind=i.kind, title=i.title,
                         interviewees=[Person(str(p.get("name") or ""), str(p.get("role") or ""),
                                              str(p.get("organisation") or "")) for p in i.interviewees],
-                        peers=[users[p].full_name if p in users else _name(session, p) for p in i.peers],
+                        peers=[names.get(p, "") for p in i.peers],
                         location=i.location)
                 for i in programme.interviews]
     return ReportContent(
@@ -104,8 +112,3 @@ def build_content(session: Session, cycle: Cycle) -> ReportContent:
             practice_ids=list(r.practice_ids)) for n, r in enumerate(recommendations, start=1)],
         practices=practices_by_id(session, practice_ids), meetings=meetings)
 
-
-def _name(session: Session, user_id: int) -> str:
-    """A peer who held an interview and has left the team since."""
-    user = session.get(User, user_id)
-    return user.full_name if user else ""

@@ -11,7 +11,7 @@ Every change is conditional on the version read (412 for the loser of a race).
 from collections.abc import Sequence
 
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from benchmark.scales import CycleRole
 
@@ -22,6 +22,7 @@ from app.errors import NotFound, PreconditionFailed, field_error, fields_error
 from app.etag import check_version
 from app.i18n import N_
 from app.ids import id_of
+from app.reports.build import recommendations_of
 from app.reports.schemas import RecommendationPatch, RecommendationPublic, RecommendationStatus, RecommendationWrite
 from app.reports.sharing import readable
 from app.reports.tables import Recommendation
@@ -38,20 +39,19 @@ def public(r: Recommendation) -> RecommendationPublic:
     return RecommendationPublic.model_validate(r, from_attributes=True)
 
 
-def list_recommendations(session: Session, rights: CycleRights, cycle: Cycle) -> list[Recommendation]:
+def list_recommendations(session: Session, rights: CycleRights, cycle: Cycle,
+                         rec_id: int | None = None) -> list[Recommendation]:
     """The team sees the proposals too; the host city only what is in the report."""
     readable(session, rights, cycle)
-    query = select(Recommendation).where(Recommendation.cycle_id == cycle.id)
-    if not (rights.is_team or rights.is_coordinator):
-        query = query.where(Recommendation.status == RecommendationStatus.ACCEPTED.value)
-    return list(session.exec(query.order_by(col(Recommendation.id))).all())
+    return recommendations_of(session, cycle, accepted_only=not (rights.is_team or rights.is_coordinator),
+                              rec_id=rec_id)
 
 
 def get_recommendation(session: Session, rights: CycleRights, cycle: Cycle, rec_id: int) -> Recommendation:
-    found = next((r for r in list_recommendations(session, rights, cycle) if r.id == rec_id), None)
-    if found is None:
+    found = list_recommendations(session, rights, cycle, rec_id)
+    if not found:
         raise NotFound(N_("No recommendation %(id)s in this cycle."), id=rec_id)
-    return found
+    return found[0]
 
 
 def writable_recommendation(session: Session, rights: CycleRights, cycle: Cycle, rec_id: int) -> Recommendation:
