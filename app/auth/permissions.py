@@ -387,7 +387,7 @@ class CycleRights:
         """A coordinator reopens a published report for a new version, with a reason."""
         if not self.is_coordinator:
             return Refusal(403, N_("Only a coordinator may open a revision of a published report."))
-        if self.phase != Phase.PUBLISHED:
+        if TRANSITIONS.get((self.phase, Phase.REPORTING)) != Step.REVISE:  # the table's step out of published
             return Refusal(409, N_("Only a published report can be revised."))
         return True
 
