@@ -61,15 +61,14 @@ def _workspace(request: Request, session, access: CycleAccess, status_code: int 
     comments = sharing.comments_of(session, access.cycle)
     lang = request.state.lang
     _ = gettext_for(lang)
-    keys = sharing.section_keys([p.code for p in content.pillars])
+    labels = {k: section_label(k, content, lang, _) for k in sharing.section_keys([p.code for p in content.pillars])}
     return render(
         request, "reports/workspace.html", status_code=status_code, cycle=access.cycle, state=state, content=content,
         draft=draft, offs=offs, signed=sum(1 for s in offs if s.signed), comments=comments,
-        section_options=[(k, section_label(k, content, lang, _)) for k in keys],
-        labels={k: section_label(k, content, lang, _) for k in keys},
+        labels=labels,
         texts=sections.read_sections(session, access.cycle) if rights.write_report() is True else [],
-        versions=(versions := sharing.versions_of(session, access.cycle)), steps=STEPS,
-        changed={n: publication.version_changes(session, rights, access.cycle, n) for n in versions if n > 1},
+        versions=sharing.versions_of(session, access.cycle), steps=STEPS,
+        changed=publication.changes_by_version(session, rights, access.cycle),
         step_index=[s for s, _label in STEPS].index(state.sharing), formats=list(FORMATS),
         language_labels=LANGUAGE_LABELS,
         can_write=rights.write_report() is True, can_share=rights.share_report() is True,

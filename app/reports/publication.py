@@ -65,15 +65,22 @@ def published_content(session: Session, cycle: Cycle, number: int | None = None)
     return ReportContent.from_json(row.content) if row else None
 
 
+def changes_by_version(session: Session, rights: CycleRights, cycle: Cycle) -> dict[int, list[Change]]:
+    """For each published version but the first, what changed from the one before (one query)."""
+    require(rights.read_published_report())
+    rows = session.exec(select(ReportVersion.number, ReportVersion.content).where(ReportVersion.cycle_id == cycle.id)
+                        .order_by(col(ReportVersion.number))).all()
+    contents = [(number, ReportContent.from_json(dict(content))) for number, content in rows]
+    return {new_n: changes(old, new) for (_old_n, old), (new_n, new) in zip(contents, contents[1:], strict=False)}
+
+
 def version_changes(session: Session, rights: CycleRights, cycle: Cycle, number: int) -> list[Change]:
     """What changed from version ``number`` - 1 to ``number`` (nothing for the first); 404
     for a version that does not exist."""
-    require(rights.read_published_report())
-    new = published_content(session, cycle, number)
-    if new is None:
+    found = changes_by_version(session, rights, cycle)
+    if number not in found and (number != 1 or _version_row(session, cycle, 1) is None):
         raise NotFound(N_("This report has no version %(n)s."), n=number)
-    old = published_content(session, cycle, number - 1) if number > 1 else None
-    return changes(old, new) if old is not None else []
+    return found.get(number, [])
 
 
 def render(content: ReportContent, fmt: str, lang: str, progress: Callable[[str, str], None] | None = None) -> bytes:
