@@ -33,14 +33,14 @@ from app.demo.files import (
     _refused,
     _Strict,
 )
+from app.reports.content import section_keys
 from app.reports.schemas import CommentWrite, Priority, RecommendationWrite, SectionWrite
+from app.reports.sharing import HOST, TEAM, WRITING
 
 #: Who the draft is shared with, in the order it is shared (``app/reports/sharing.py``).
-SHARING = ("writing", "team", "host")
-#: The sections a comment or a reply may be about (``sharing.section_keys``).
-SECTIONS = ("summary", "heat_map", "self_vs_team",
-            *(f"{kind}:{p.value}" for p in Pillar for kind in ("pillar", "strengths", "weaknesses")),
-            "recommendations", "annexes")
+SHARING = (WRITING, TEAM, HOST)
+#: The sections a comment or a reply may be about.
+SECTIONS = section_keys([p.value for p in Pillar])
 #: A reviewer's key -> their e-mail once found a peer of the cycle (else ``None``, the
 #: problem said at the place given).
 PeerOf = Callable[[str, tuple, str], str | None]

@@ -28,6 +28,22 @@ HORIZONS = [h.value for h in Horizon]
 PRIORITIES = ("high", "medium", "low")
 
 
+#: The texts the team leader writes in each pillar (beside the summary).
+WRITTEN_KINDS = ("strengths", "weaknesses")
+
+
+def section_keys(pillars: list[str]) -> list[str]:
+    """The report's sections, in its order: what a comment or a reply is about."""
+    return ["summary", "heat_map", "self_vs_team",
+            *(f"{kind}:{p}" for p in pillars for kind in ("pillar", *WRITTEN_KINDS)),
+            "recommendations", "annexes"]
+
+
+def written_section_keys(pillars: list[str]) -> list[str]:
+    """The sections the team leader writes: the summary and each pillar's strengths and weaknesses."""
+    return [k for k in section_keys(pillars) if k == "summary" or k.split(":")[0] in WRITTEN_KINDS]
+
+
 def localized(pair: dict[str, str], lang: str) -> str:
     """``{"fr": …, "en": …}`` in ``lang`` (French when that is all there is)."""
     return pair.get(lang) or pair.get("fr") or ""

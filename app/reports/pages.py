@@ -23,7 +23,7 @@ from app.etag import expected_version
 from app.i18n import N_, gettext_for
 from app.reports import publication, sections, sharing
 from app.reports.build import build_content
-from app.reports.content import ReportContent
+from app.reports.content import ReportContent, section_keys
 from app.reports.formats import FORMATS
 from app.reports.html import report_context
 from app.reports.schemas import CommentWrite, PublishWrite, ReviseWrite, SectionWrite, ShareWrite
@@ -61,7 +61,7 @@ def _workspace(request: Request, session, access: CycleAccess, status_code: int 
     comments = sharing.comments_of(session, access.cycle)
     lang = request.state.lang
     _ = gettext_for(lang)
-    labels = {k: section_label(k, content, lang, _) for k in sharing.section_keys([p.code for p in content.pillars])}
+    labels = {k: section_label(k, content, lang, _) for k in section_keys([p.code for p in content.pillars])}
     return render(
         request, "reports/workspace.html", status_code=status_code, cycle=access.cycle, state=state, content=content,
         draft=draft, offs=offs, signed=sum(1 for s in offs if s.signed), comments=comments,

@@ -14,6 +14,7 @@ from app.i18n import N_
 from app.ids import id_of
 from app.indicators.service import get_set
 from app.reports.build import sections_of
+from app.reports.content import written_section_keys
 from app.reports.tables import ReportSection
 from app.timeutil import utcnow
 
@@ -22,8 +23,7 @@ STALE_SECTION = N_("This text was changed meanwhile (in another tab): reload it 
 
 def section_names(session: Session, cycle: Cycle) -> list[str]:
     """The keys of the sections the team leader writes, in the report's order."""
-    pillars = [p.code.value for p in get_set(session, cycle.indicator_set_version).pillars]
-    return ["summary", *(f"{kind}:{p}" for p in pillars for kind in ("strengths", "weaknesses"))]
+    return written_section_keys([p.code.value for p in get_set(session, cycle.indicator_set_version).pillars])
 
 
 def read_sections(session: Session, cycle: Cycle) -> list[ReportSection]:

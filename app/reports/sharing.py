@@ -25,6 +25,7 @@ from app.ids import id_of
 from app.indicators.service import get_set
 from app.people.tables import User
 from app.reports.build import build_content
+from app.reports.content import section_keys
 from app.reports.tables import FinalReport, ReportComment, ReportSignOff, ReportVersion
 from app.timeutil import as_utc, utcnow
 
@@ -128,13 +129,6 @@ def sign_off(session: Session, rights: CycleRights, cycle: Cycle, seen_sha256: s
     session.flush()
     record(session, rights.user.id, "sign_off", "final_report", cycle.id, None, {"content_sha256": current})
     return SignOff(id_of(rights.user), rights.user.full_name, now, False)
-
-
-def section_keys(pillars: list[str]) -> list[str]:
-    """The sections a comment or a reply may be about, in the report's order."""
-    return ["summary", "heat_map", "self_vs_team",
-            *(f"{kind}:{p}" for p in pillars for kind in ("pillar", "strengths", "weaknesses")),
-            "recommendations", "annexes"]
 
 
 def add_comment(session: Session, rights: CycleRights, cycle: Cycle, section: str, text: str) -> ReportComment:
