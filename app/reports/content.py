@@ -25,7 +25,7 @@ CONTENT_FORMAT = 1
 PERFORMANCE_ORDER = ("below", "at", "above", "more_info")
 SELF_ORDER = {"below": 0, "at": 1, "above": 2}
 HORIZONS = [h.value for h in Horizon]
-PRIORITIES = ("high", "medium", "low")
+PRIORITIES = ("high", "medium", "low")  # app.reports.schemas.Priority, most urgent first
 
 
 #: The texts the team leader writes in each pillar (beside the summary).

@@ -12,8 +12,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from benchmark.scales import Horizon
-
 from app.cycles.deps import CycleAccess, PageCycle
 from app.db import SessionDep
 from app.errors import InvalidInput
@@ -22,7 +20,8 @@ from app.i18n import N_
 from app.labels import HORIZON_LABELS, PRIORITY_LABELS
 from app.reports import recommendations
 from app.reports.build import build_content
-from app.reports.schemas import Priority, RecommendationPatch, RecommendationWrite
+from app.reports.content import HORIZONS, PRIORITIES
+from app.reports.schemas import RecommendationPatch, RecommendationWrite
 from app.reports.sharing import readable
 from app.reports.tables import Recommendation
 from app.visit.hypotheses import hypotheses_by_indicator, state_counts
@@ -30,8 +29,6 @@ from app.visit.notes import notes_by_indicator, notes_for
 from app.web import Flash, FormFields, parse_form, redirect, render, run_form
 
 router = APIRouter()
-HORIZONS = [h.value for h in Horizon]
-PRIORITIES = [p.value for p in Priority]
 
 
 def _url(access: CycleAccess, tail: str = "") -> str:
