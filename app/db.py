@@ -135,6 +135,32 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
+@contextmanager
+def writing_session(engine: Engine) -> Iterator[Session]:
+    """A short writing transaction outside any request (work done in the background): on
+    SQLite it waits for its turn among this process's writers and takes the write lock as
+    it begins, like a writing request; committed on success, rolled back on any exception."""
+    writers = _WRITERS.get(engine)
+    with (writers.turn(SQLITE_BUSY_SECONDS) if writers else nullcontext()), \
+            Session(engine, expire_on_commit=False) as session:
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def insert_or_ignore(session: Session, model: Any, **values: Any) -> None:
+    """Insert a row unless one with the same key exists: of two transactions doing so at
+    once, one inserts and the other finds it (no error, no lost row), on both databases."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(getattr(model, "__table__", model)).values(**values).on_conflict_do_nothing())
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """The request's session: one transaction, committed when the handler has returned
     (before the response is sent, so a failed commit is an error answer, never a lost
@@ -172,12 +198,8 @@ def lock_status_row(session: Session, model: type[SQLModel], exclusive: bool, **
     (submit, reopen), until commit. A submit and an entry write thus never interleave.
     SQLite has no row locks: there a writing request holds the database's write lock from
     its first statement (see :class:`WriterQueue`)."""
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    insert_for = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = model.__table__  # type: ignore[attr-defined]
-    session.execute(insert_for(table).values(status="draft", **keys).on_conflict_do_nothing())
+    insert_or_ignore(session, table, status="draft", **keys)
     query = select(table.c.status).where(*(table.c[k] == v for k, v in keys.items()))
     status: str = session.execute(query.with_for_update(read=not exclusive)).scalar_one()
     return status

@@ -27,6 +27,7 @@ from app.practices.service import sync_library
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.reports import recommendations_pages
+from app.reports.files import Finisher
 from app.reviews import api as reviews_api
 from app.reviews import pages as reviews_pages
 from app.reviews import team_pages as review_team_pages
@@ -66,7 +67,10 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
     async def lifespan(app: FastAPI):
         load_benchmark(engine, settings)
         app.state.settings = with_secret_key(app.state.settings, engine)
+        # The published reports' files a stopped worker left unmade (app/reports/files.py).
+        app.state.report_files = Finisher(engine)
         yield
+        app.state.report_files.close()
 
     # No /docs nor /redoc: FastAPI serves them from a CDN, and nothing here may load from one.
     app = FastAPI(title="INTI-CITIES peer review", version="1.0", lifespan=lifespan, docs_url=None, redoc_url=None,

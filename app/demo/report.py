@@ -3,7 +3,8 @@ leader writes the sections and her recommendations, peers propose theirs (taken 
 left for her), she shares the draft with the team, then with the host city; the peers
 comment and the host officer replies, section by section; the peers who did sign off the
 draft as it stands; a cycle left ``published`` is then published by the team leader
-(``app.reports.publication.publish``: every format rendered and stored, version 1).
+(``app.reports.publication.publish``: version 1, frozen; its files are rendered once the
+service starts, ``app/reports/files.py``).
 """
 from collections.abc import Callable, Mapping
 

@@ -4,21 +4,22 @@ sections the team leader writes, the sharing of the draft, comments and the host
 replies, and the report's state."""
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response
 
 from app.cycles.deps import ApiCycle, ApiCycleChange, ReaderCycle
 from app.db import SessionDep
 from app.errors import request_language
 from app.etag import expected_version, set_etag
 from app.i18n import gettext_for
-from app.ids import PathId
-from app.reports import publication, recommendations, sections, sharing
+from app.ids import PathId, id_of
+from app.reports import files, publication, recommendations, sections, sharing
 from app.reports.build import build_content
 from app.reports.formats import FORMATS
 from app.reports.schemas import (
     ChangePublic,
     CommentPublic,
     CommentWrite,
+    FilePublic,
     PublishedPublic,
     PublishWrite,
     RecommendationPatch,
@@ -30,6 +31,7 @@ from app.reports.schemas import (
     SectionWrite,
     ShareWrite,
     SignOffPublic,
+    VersionFilesPublic,
 )
 
 router = APIRouter(tags=["report"])
@@ -188,11 +190,25 @@ def add_comment(access: ApiCycle, data: CommentWrite, session: SessionDep):
 
 
 @router.post("/cycles/{cycle_id}/report/publish", response_model=PublishedPublic)
-def publish(access: ApiCycleChange, session: SessionDep, data: PublishWrite | None = None):
+def publish(request: Request, access: ApiCycleChange, session: SessionDep, background: BackgroundTasks,
+            data: PublishWrite | None = None):
     """The team leader publishes: 409 with ``missing_sign_offs`` while a peer has not signed
-    off the draft as it stands, unless ``override_reason`` says why (recorded)."""
+    off the draft as it stands, unless ``override_reason`` says why (recorded). The files
+    are rendered once the publication is committed: ``files`` follows them."""
     version = publication.publish(session, access.rights, access.cycle, data.override_reason if data else None)
-    return PublishedPublic(version=version.number)
+    background.add_task(files.render_version, request.app.state.engine, id_of(version))
+    return PublishedPublic(version=version.number,
+                           files=f"/api/v1/cycles/{access.cycle.id}/report/versions/{version.number}/files")
+
+
+@router.get("/cycles/{cycle_id}/report/versions/{number}/files", response_model=VersionFilesPublic)
+def get_files(access: ReaderCycle, number: PathId, session: SessionDep):
+    """A published version's files: how many are ready, and each stored one with its SHA-256."""
+    version = publication.version_of(session, access.rights, access.cycle, number)
+    stored = files.stored_files(session, id_of(version))
+    return VersionFilesPublic(version=number, ready=len(stored), total=files.TOTAL, files=[
+        FilePublic(format=f.format, lang=f.lang, sha256=f.sha256, size=f.size, created_at=f.created_at)
+        for f in stored])
 
 
 @router.post("/cycles/{cycle_id}/report/revise", response_model=ReportStatePublic)

@@ -9,7 +9,7 @@ offers only what the reader may do.
 """
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse, Response
 
 from benchmark.scales import CycleRole, Phase
@@ -21,7 +21,8 @@ from app.db import SessionDep
 from app.errors import InvalidInput
 from app.etag import expected_version
 from app.i18n import N_, gettext_for
-from app.reports import publication, sections, sharing
+from app.ids import id_of
+from app.reports import files, publication, sections, sharing
 from app.reports.build import build_content
 from app.reports.content import ReportContent, section_keys
 from app.reports.formats import FORMATS
@@ -68,6 +69,7 @@ def _workspace(request: Request, session, access: CycleAccess, status_code: int 
         labels=labels,
         texts=sections.read_sections(session, access.cycle) if rights.write_report() is True else [],
         versions=sharing.versions_of(session, access.cycle), steps=STEPS,
+        file_progress=files.progress_of(session, id_of(access.cycle)) if rights.read_published_report() is True else {},
         changed=publication.changes_by_version(session, rights, access.cycle),
         step_index=[s for s, _label in STEPS].index(state.sharing), formats=list(FORMATS),
         language_labels=LANGUAGE_LABELS,
@@ -124,14 +126,19 @@ def comment_page(request: Request, session: SessionDep, access: PageCycle, form:
 
 
 @router.post("/cycles/{cycle_id}/report/publish")
-def publish_page(request: Request, session: SessionDep, access: PageCycleChange, form: FormFields):
+def publish_page(request: Request, session: SessionDep, access: PageCycleChange, form: FormFields,
+                 background: BackgroundTasks):
+    """Publish, then render the files once the publication is committed (the page shows
+    them coming)."""
     def publish() -> None:
         reason = str(form.get("reason") or "").strip() or None
         data = parse_form(PublishWrite, {"override_reason": reason})
-        publication.publish(session, access.rights, access.cycle, data.override_reason)
+        version = publication.publish(session, access.rights, access.cycle, data.override_reason)
+        background.add_task(files.render_version, request.app.state.engine, id_of(version))
 
     return _act(request, session, access, publish,
-                N_("The report is published: it is frozen, and the host city can read it in every format."))
+                N_("The report is published: it is frozen, and the host city can read it. Its files in every "
+                   "format are being prepared below."))
 
 
 @router.post("/cycles/{cycle_id}/report/revise")

@@ -2,18 +2,17 @@
 
 Publishing (the team leader, during the reporting) needs every peer's sign-off of the
 draft as it stands, or a reason to go without, which is kept. It freezes the content
-(``report_version.content``, with its SHA-256) and renders every format in every language
-once (``report_file``, each with its SHA-256), in the same transaction that moves the
-cycle to ``published``: a published version is then only ever read back, byte for byte,
-never rendered again. The transition table's exit condition of the reporting is that the
-report was published this way (a plain phase change cannot skip it).
+(``report_version.content``, with its SHA-256) in the same transaction that moves the
+cycle to ``published``; its files in every format and language are rendered once, after
+that transaction, and stored with their SHA-256 (:mod:`app.reports.files`): a published
+version is then only ever read back, byte for byte, never rendered again. The transition
+table's exit condition of the reporting is that the report was published this way (a
+plain phase change cannot skip it).
 
 A draft is rendered on each request from the cycle's data, and stored nowhere.
 """
-import hashlib
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -27,15 +26,16 @@ from app.cycles.service import change_phase
 from app.cycles.tables import Cycle
 from app.cycles.transitions import register_exit_condition
 from app.errors import Conflict, NotFound
-from app.i18n import LANGUAGES, N_
+from app.i18n import N_
 from app.ids import id_of
 from app.people.tables import City
 from app.reports.build import build_content
 from app.reports.changes import Change, changes
 from app.reports.content import ReportContent
+from app.reports.files import file_of, render
 from app.reports.formats import FORMATS
 from app.reports.sharing import PUBLISHED, ensure_state, report_state, sign_offs
-from app.reports.tables import FinalReport, ReportFile, ReportVersion
+from app.reports.tables import FinalReport, ReportVersion
 from app.timeutil import utcnow
 
 MISSING_SIGN_OFFS = N_("%(n)s peers have not signed off the draft as it stands: wait for them, or publish "
@@ -74,6 +74,15 @@ def changes_by_version(session: Session, rights: CycleRights, cycle: Cycle) -> d
     return {new_n: changes(old, new) for (_old_n, old), (new_n, new) in zip(contents, contents[1:], strict=False)}
 
 
+def version_of(session: Session, rights: CycleRights, cycle: Cycle, number: int) -> ReportVersion:
+    """A published version, for those who may read the published report; 404 if there is none."""
+    require(rights.read_published_report())
+    row = _version_row(session, cycle, number)
+    if row is None:
+        raise NotFound(N_("This report has no version %(n)s."), n=number)
+    return row
+
+
 def version_changes(session: Session, rights: CycleRights, cycle: Cycle, number: int) -> list[Change]:
     """What changed from version ``number`` - 1 to ``number`` (nothing for the first); 404
     for a version that does not exist."""
@@ -83,17 +92,11 @@ def version_changes(session: Session, rights: CycleRights, cycle: Cycle, number:
     return found.get(number, [])
 
 
-def render(content: ReportContent, fmt: str, lang: str, progress: Callable[[str, str], None] | None = None) -> bytes:
-    if progress:
-        progress(fmt, lang)
-    return FORMATS[fmt].render(content, lang)
-
-
-def publish(session: Session, rights: CycleRights, cycle: Cycle, override_reason: str | None = None,
-            progress: Callable[[str, str], None] | None = None) -> ReportVersion:
-    """Freeze the draft as version n+1 with its files and publish the cycle (see the
-    module's docstring). 409 with ``missing_sign_offs`` (user ids) while a peer has not
-    signed off the draft as it stands, unless ``override_reason`` says why."""
+def publish(session: Session, rights: CycleRights, cycle: Cycle, override_reason: str | None = None) -> ReportVersion:
+    """Freeze the draft as version n+1 and publish the cycle (see the module's docstring;
+    the caller has the files rendered once this is committed). 409 with
+    ``missing_sign_offs`` (user ids) while a peer has not signed off the draft as it
+    stands, unless ``override_reason`` says why."""
     require(rights.share_report())
     content = build_content(session, cycle)
     missing = [s.user_id for s in sign_offs(session, cycle, content.checksum()) if not s.signed]
@@ -112,12 +115,6 @@ def publish(session: Session, rights: CycleRights, cycle: Cycle, override_reason
                             override_reason=override_reason if missing else None,
                             revision_reason=state.revision_reason)
     session.add(version)
-    session.flush()
-    for fmt in FORMATS:
-        for lang in LANGUAGES:
-            data = render(content, fmt, lang, progress)
-            session.add(ReportFile(version_id=id_of(version), format=fmt, lang=lang, data=data,
-                                   sha256=hashlib.sha256(data).hexdigest(), size=len(data), created_at=now))
     state.sharing = PUBLISHED
     session.add(state)
     session.flush()
@@ -135,8 +132,9 @@ def _slug(text: str) -> str:
 
 def download(session: Session, rights: CycleRights, cycle: Cycle, fmt: str, lang: str,
              number: int | None = None) -> ReportDownload:
-    """A published version's stored file (``number``, else the latest while published), or
-    the draft rendered now (the team; the host city once shared with it)."""
+    """A published version's stored file (``number``, else the latest while published;
+    rendered and stored now if it is not ready yet), or the draft rendered now (the team;
+    the host city once shared with it)."""
     require(rights.read_published_report())
     spec = FORMATS[fmt]
     city = session.get(City, cycle.host_city_id)
@@ -145,9 +143,7 @@ def download(session: Session, rights: CycleRights, cycle: Cycle, fmt: str, lang
         row = _version_row(session, cycle, number)
         if row is None:
             raise NotFound(N_("This report has no version %(n)s."), n=number)
-        stored = session.get(ReportFile, (row.id, fmt, lang))
-        if stored is None:
-            raise NotFound(N_("This version of the report was published without this format."))
+        stored = file_of(session, row, fmt, lang)
         return ReportDownload(stored.data, spec.media_type, f"{stem}-v{row.number}-{lang}.{spec.extension}",
                               stored.sha256, row.number)
     require(rights.read_report(report_state(session, cycle).sharing))

@@ -132,7 +132,28 @@ class ReportStatePublic(BaseModel):
 
 
 class PublishedPublic(BaseModel):
+    """The version made; its files are being rendered (``files`` says where to follow them)."""
+
     version: int
+    files: str
+
+
+class FilePublic(BaseModel):
+    format: str
+    lang: str
+    sha256: str
+    size: int
+    created_at: datetime
+
+
+class VersionFilesPublic(BaseModel):
+    """A published version's files: how many are ready of the total, and each stored one
+    with its SHA-256 (a file not ready yet is rendered when it is asked for)."""
+
+    version: int
+    ready: int
+    total: int
+    files: list[FilePublic]
 
 
 class ChangePublic(BaseModel):

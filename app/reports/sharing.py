@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from benchmark.scales import CycleRole, Phase
@@ -19,6 +18,7 @@ from benchmark.scales import CycleRole, Phase
 from app.audit.service import record
 from app.auth.permissions import CycleRights, require
 from app.cycles.tables import Cycle, CycleMember
+from app.db import insert_or_ignore
 from app.errors import Conflict, PreconditionFailed, field_error
 from app.i18n import N_
 from app.ids import id_of
@@ -70,10 +70,7 @@ def readable(session: Session, rights: CycleRights, cycle: Cycle) -> FinalReport
 def ensure_state(session: Session, cycle: Cycle) -> None:
     """Create the report's row if it has none: of two requests doing so at once, one inserts
     and the other finds it (no error, no lost row)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(FinalReport).values(cycle_id=id_of(cycle), sharing=WRITING, version=1)
-                    .on_conflict_do_nothing(index_elements=["cycle_id"]))
+    insert_or_ignore(session, FinalReport, cycle_id=id_of(cycle), sharing=WRITING, version=1)
 
 
 def peers_of(session: Session, cycle: Cycle) -> list[User]:

@@ -23,6 +23,7 @@ from benchmark.text import folded
 from app.audit.service import record, snapshot
 from app.auth.permissions import Answer, CycleRights, Refusal, require
 from app.cycles.tables import Cycle
+from app.db import insert_or_ignore
 from app.errors import Conflict, NotFound, field_error
 from app.etag import check_version
 from app.i18n import N_
@@ -159,13 +160,9 @@ def _may_edit(session: Session, rights: CycleRights, cycle: Cycle) -> None:
 def _locked_frame(session: Session, cycle: Cycle, zone: str) -> VisitProgramme:
     """The programme's row, created if missing, locked until commit (PostgreSQL; SQLite
     writers take turns already)."""
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    insert_for = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert_for(VisitProgramme.__table__).values(
-        cycle_id=cycle.id, days=[], day_start="09:00", day_end="17:30", lunch_start="12:30", lunch_minutes=60,
-        travel_minutes=0, time_zone=zone, unscheduled=[], version=1).on_conflict_do_nothing())
+    insert_or_ignore(session, VisitProgramme, cycle_id=cycle.id, days=[], day_start="09:00", day_end="17:30",
+                     lunch_start="12:30", lunch_minutes=60, travel_minutes=0, time_zone=zone, unscheduled=[],
+                     version=1)
     return session.exec(select(VisitProgramme).where(VisitProgramme.cycle_id == cycle.id)
                         .with_for_update().execution_options(populate_existing=True)).one()
 

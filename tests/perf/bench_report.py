@@ -33,8 +33,10 @@ the same cycle: what is left without HTTP, FastAPI, authentication and the datab
 3. Word and Excel: ``…?format=docx`` and ``…?format=xlsx`` against ``render_docx`` and
    ``render_xlsx`` of the content. No goal in the issue: information.
 4. Publishing: ``POST …/report/publish`` with an override reason (no peer has signed off),
-   timed once, against rendering the eight files (4 formats × 2 languages) from the
-   content in memory, once. No goal: information. Then a published version downloaded from
+   timed once without the rendering of its files (a background task after the answer),
+   against the HTML draft's request; then that rendering (``files.render_version``, the
+   eight files stored one by one) against rendering them from the content in memory. No
+   goal: information. Then a published version downloaded from
    storage, ``GET …/report?format=pdf&lang=en&version=1``, against a bare small JSON
    request, ``GET /api/v1/me``. Goal: milliseconds — under 50 ms, never a rendering.
 
@@ -206,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     from weasyprint import HTML
 
     from app.main import create_app
+    from app.reports import files
     from app.reports.docx import render_docx
     from app.reports.html import render_html
     from app.reports.xlsx import render_xlsx
@@ -260,9 +263,19 @@ def main(argv: list[str] | None = None) -> int:
                 ("Excel, draft", download("xlsx"), lambda: render_xlsx(content, "en"), args.n),
             ], args.rounds)
 
-            publish_ns, answer = timed(lambda: client.post(f"{report}/publish", headers=bearer, json={
-                "override_reason": "Measured by tests/perf/bench_report.py."}))
+            # The request alone (its transaction): the files' rendering, a background task run
+            # after the answer, is held back here and timed on its own just after.
+            render_later = files.render_version
+            held: list[int] = []
+            files.render_version = lambda _engine, version_id, *a, **k: held.append(version_id)  # type: ignore
+            try:
+                publish_ns, answer = timed(lambda: client.post(f"{report}/publish", headers=bearer, json={
+                    "override_reason": "Measured by tests/perf/bench_report.py."}))
+            finally:
+                files.render_version = render_later
             assert answer.status_code == 200 and answer.json()["version"] == 1, answer.text[:500]
+            files_ns, made = timed(lambda: files.render_version(world.engine, held[0]))
+            assert made == files.TOTAL, made
             stored = get(f"{report}?format=pdf&lang=en&version=1")
             assert stored.content.startswith(b"%PDF") and stored.headers["ETag"], stored.headers
             pages = len(pdfium.PdfDocument(stored.content))
@@ -282,8 +295,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = [(name, median_ms(real), median_ms(base)) for name, (real, base) in {**draft, **published}.items()]
     # The eight files' renderings from memory, estimated from the four baselines (English for both
     # languages) rather than timed again: two more PDFs would double the smallest run's time.
-    rows.insert(4, ("publishing (8 files), once", publish_ns / 1e6, 2 * sum(base for _n, _r, base in rows[:4])))
-    baselines["publishing (8 files), once"] = "2 × the four baselines above"
+    rows.insert(4, ("publishing, the request", publish_ns / 1e6, rows[0][1]))
+    baselines["publishing, the request"] = "the HTML draft's request"
+    rows.insert(5, ("its 8 files, after it", files_ns / 1e6, 2 * sum(base for _n, _r, base in rows[:4])))
+    baselines["its 8 files, after it"] = "2 × the four baselines above"
     for name, real_ms, base_ms in rows:
         ratio = real_ms / base_ms
         if name in goals:

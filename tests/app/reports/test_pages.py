@@ -95,7 +95,9 @@ def test_sign_off_comment_reply_and_publish_through_the_pages(client, session, r
     assert post(client, base + "/comments", {"section": "summary", "text": "Say it plainly."}).status_code == 303
     assert post(client, base + "/sign-off", {"draft": draft}).status_code == 303
     assert session.exec(select(ReportSignOff)).one().content_sha256 == draft
-    assert "You signed off this draft" in get(client, base).text
+    signed = get(client, base).text
+    assert "You signed off this draft" in signed
+    assert signed.count("You signed off the draft.") == 1  # the page's notice, said once
     login(client, session, reporting, "team_leader")
     assert post(client, base + "/share", {"sharing": "host"}).status_code == 303
     login(client, session, reporting, "host_officer")
@@ -132,4 +134,4 @@ def test_a_recommendation_shows_the_notes_and_hypotheses_it_rests_on(client, ses
     session.commit()
     login(client, session, reporting, "peer")
     html = get(client, f"/cycles/{reporting.cycle.id}/recommendations", "fr").text
-    assert "Notes d&#39;entretien\u00a0: 2" in html and "No budget line." in html  # the notes, the judgement's rationale
+    assert "Notes d&#39;entretien\u00a0: 2" in html and "No budget line." in html

@@ -17,6 +17,10 @@ def url(world, tail=""):
     return f"/api/v1/cycles/{world.cycle.id}/report{tail}"
 
 
+def files_url(world, number):
+    return url(world, f"/versions/{number}/files")
+
+
 def phase_of(session, world):
     session.expire_all()
     return session.get(Cycle, world.cycle.id).phase
@@ -46,7 +50,7 @@ def test_publishing_waits_for_the_peers_sign_off_of_the_draft_as_it_stands(clien
     assert client.post(url(reporting, "/sign-off"), headers={**peer, "If-Match": f'"{stale}"'}).status_code == 412
     assert client.post(url(reporting, "/sign-off"), headers=peer).status_code == 200
     r = client.post(url(reporting, "/publish"), headers=leader)
-    assert r.status_code == 200 and r.json() == {"version": 1}
+    assert r.status_code == 200 and r.json() == {"version": 1, "files": files_url(reporting, 1)}
     assert phase_of(session, reporting) == "published"
     version = session.exec(select(ReportVersion)).one()
     assert version.override_reason is None and version.content["sections"]["summary"].startswith("Velmar has")
@@ -59,7 +63,7 @@ def test_the_published_report_is_read_back_as_stored_never_changes_and_a_revisio
     leader = reporting.auth("team_leader")
     client.put(url(reporting, "/sections/summary"), json={"text": "First version."}, headers=leader)
     r = client.post(url(reporting, "/publish"), json={"override_reason": "The peer is on leave."}, headers=leader)
-    assert r.status_code == 200 and r.json() == {"version": 1}
+    assert r.status_code == 200 and r.json() == {"version": 1, "files": files_url(reporting, 1)}
     version = session.exec(select(ReportVersion)).one()
     assert version.override_reason == "The peer is on leave."
     stored = {(f.format, f.lang): f for f in session.exec(select(ReportFile))}
@@ -92,7 +96,7 @@ def test_the_published_report_is_read_back_as_stored_never_changes_and_a_revisio
                    headers={**leader, "If-Match": '"1"'})
     assert r.status_code == 200 and r.headers["ETag"] == '"2"'
     assert client.post(url(reporting, "/publish"), json={"override_reason": "On leave."},
-                       headers=leader).json() == {"version": 2}
+                       headers=leader).json() == {"version": 2, "files": files_url(reporting, 2)}
     assert client.get(url(reporting, "?format=html&lang=en&version=1"), headers=leader).content == first
     assert client.get(url(reporting, "?format=pdf&lang=en&version=1"), headers=leader).content == stored[
         ("pdf", "en")].data
