@@ -81,7 +81,8 @@ def build_content(session: Session, cycle: Cycle) -> ReportContent:
             departs_from_majority=judgement.departs_from_majority))
     recommendations = recommendations_of(session, cycle, accepted_only=True)
     practice_ids = {i for r in recommendations for i in r.practice_ids}
-    programme = load_programme(session, cycle)
+    reviewers = reviewers_of(session, cycle)
+    programme = load_programme(session, cycle, reviewers)
     names = {id_of(u): u.full_name for u in programme.reviewers.values()}
     gone = {p for i in programme.interviews for p in i.peers} - set(names)  # peers who left the team since
     if gone:
@@ -89,7 +90,7 @@ def build_content(session: Session, cycle: Cycle) -> ReportContent:
     cities = {id_of(c): c.name for c in session.exec(select(City).where(
         col(City.id).in_({u.city_id for u in programme.reviewers.values() if u.city_id})))}
     team = [TeamMember(user.full_name, role.value, cities.get(user.city_id or 0, ""))
-            for user, role in reviewers_of(session, cycle)]
+            for user, role in reviewers]
     local = programme.local
     meetings = [Meeting(starts_at=local(i.starts_at).isoformat(), ends_at=local(i.ends_at).isoformat(),
                         kind=i.kind, title=i.title,

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from benchmark import programme as scheduler
-from benchmark.scales import Phase
+from benchmark.scales import CycleRole, Phase
 from benchmark.text import folded
 
 from app.audit.service import record, snapshot
@@ -124,11 +124,13 @@ def interview_of(session: Session, cycle: Cycle, interview_id: int, lock: bool =
     return found
 
 
-def load_programme(session: Session, cycle: Cycle) -> ProgrammeView:
-    """The programme without asking who reads it (the callers have)."""
+def load_programme(session: Session, cycle: Cycle,
+                   team: list[tuple[User, CycleRole]] | None = None) -> ProgrammeView:
+    """The programme without asking who reads it (the callers have); ``team``: the cycle's
+    reviewers if the caller has read them already (``reviews.reviewers_of``)."""
     frame = _frame(session, cycle)
     zone = ZoneInfo(frame.time_zone) if frame else host_zone(session, cycle)
-    reviewers = {id_of(u): u for u, _role in reviews.reviewers_of(session, cycle)}
+    reviewers = {id_of(u): u for u, _role in (team if team is not None else reviews.reviewers_of(session, cycle))}
     return ProgrammeView(frame, interviews_of(session, cycle), zone, reviewers)
 
 

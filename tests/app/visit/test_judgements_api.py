@@ -53,7 +53,7 @@ def test_the_team_leader_judges_and_everyone_of_the_team_reads_the_assessment(cl
                                    "majority": "below", "departs_from_majority": False, "judged_by": None,
                                    "version": 0, "updated_at": None}
     assert client.get(url(visit), headers=visit.auth("host_officer")).status_code == 403
-    audit = session.exec(select(AuditEntry).where(AuditEntry.entity == "final_judgement")).all()
+    audit = session.exec(select(AuditEntry).where(AuditEntry.entity == "final_judgement").order_by(AuditEntry.id)).all()
     assert [(a.action, a.entity_id, a.after["performance"]) for a in audit] == [
         ("create", f"{visit.cycle.id}/GG-AMB-3", "at"), ("create", f"{visit.cycle.id}/GG-AMB-2", "more_info")]
 
