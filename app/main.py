@@ -12,6 +12,8 @@ from benchmark.practices import load_practices
 from app import errors
 from app.auth import api as auth_api
 from app.auth import pages as auth_pages
+from app.comparison import api as comparison_api
+from app.comparison import pages as comparison_pages
 from app.cycles import api as cycles_api
 from app.cycles import pages as cycles_pages
 from app.db import make_engine
@@ -82,7 +84,7 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
 
     api = APIRouter(prefix="/api/v1")
     for module in (auth_api, indicators_api, people_api, cycles_api, self_assessment_api, reviews_api,
-                   visit_api, visit_notes_api, visit_judgements_api, practices_api, reports_api):
+                   visit_api, visit_notes_api, visit_judgements_api, practices_api, reports_api, comparison_api):
         api.include_router(module.router)
     app.include_router(api)
 
@@ -90,7 +92,7 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
     for module in (auth_pages, cycles_pages, people_pages, indicators_pages, self_assessment_pages,
                    review_team_pages, review_workbook_pages, reviews_pages, visit_pages,
                    visit_notes_pages, visit_hypotheses_pages, visit_judgements_pages, practices_pages,
-                   reports_pages, recommendations_pages):
+                   reports_pages, recommendations_pages, comparison_pages):
         pages.include_router(module.router)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=APP_DIR / "static"), name="static")

@@ -17,6 +17,9 @@ def share_at_or_above(performances: Iterable[str | None]) -> float | None:
     """The fraction of the judged indicators (below, at or above) that are at or above;
     ``None`` when none is judged on the scale (nothing to say, not zero)."""
     judged = [p for p in performances if p in ON_THE_SCALE]
-    if not judged:
-        return None
-    return sum(1 for p in judged if p in AT_OR_ABOVE) / len(judged)
+    return share_of(sum(1 for p in judged if p in AT_OR_ABOVE), len(judged))
+
+
+def share_of(at_or_above: int, judged: int) -> float | None:
+    """The share from counts (:mod:`benchmark.comparison` gets them from the database)."""
+    return at_or_above / judged if judged else None

@@ -91,6 +91,13 @@ def can_edit_practices(user: User) -> Answer:
     return True if user.is_coordinator else COORDINATOR_ONLY
 
 
+def can_compare(user: User) -> Answer:
+    """Comparing published cycles (benchmarking, the open data): everyone logged in. Only
+    published results are compared, which everyone of each cycle may read already, and the
+    network's members learn from each other's standing."""
+    return True if user.is_active else DEACTIVATED
+
+
 PUBLISHED = Refusal(409, N_("This cycle is published and can no longer change."))
 
 

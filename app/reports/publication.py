@@ -22,6 +22,7 @@ from benchmark.scales import Phase
 
 from app.audit.service import record
 from app.auth.permissions import CycleRights, require
+from app.comparison.service import record_published
 from app.cycles.service import change_phase
 from app.cycles.tables import Cycle
 from app.cycles.transitions import register_exit_condition
@@ -115,6 +116,7 @@ def publish(session: Session, rights: CycleRights, cycle: Cycle, override_reason
                             override_reason=override_reason if missing else None,
                             revision_reason=state.revision_reason)
     session.add(version)
+    record_published(session, cycle, content, now)
     state.sharing = PUBLISHED
     session.add(state)
     session.flush()

@@ -466,6 +466,7 @@ REPORT_MATRIX = [
     ("POST", "/api/v1/cycles/{cycle}/report/revise", {"reason": "x"}, report_team(403, coordinator=409)),
     # 404 for whoever sees the cycle: nothing is published yet
     ("GET", "/api/v1/cycles/{cycle}/report/versions/1/changes", None, report_team(404, host=404)),
+    ("GET", "/api/v1/cycles/{cycle}/report/versions/1/files", None, report_team(404, host=404)),
     ("GET", "/cycles/{cycle}/report", None, as_page(report_team(OK))),
     ("GET", "/cycles/{cycle}/report/read", None, as_page(report_team(OK))),
     ("POST", "/cycles/{cycle}/report/share", {"sharing": "team"}, as_page(leader_only(303))),
@@ -549,13 +550,29 @@ def test_practice_matrix(client, session, world, method, path, body, expected):
     assert not wrong, f"{method} {path}: " + "; ".join(wrong)
 
 
+# --- benchmarking: everyone logged in compares the published cycles ----------------------------
+
+COMPARISON_MATRIX = [
+    ("GET", "/api/v1/benchmark", None, everyone(OK)),
+    ("GET", "/compare", None, as_page(everyone(OK))),
+]
+
+
+@ON_SQLITE
+@pytest.mark.parametrize("method,path,body,expected", COMPARISON_MATRIX,
+                         ids=[f"{m} {p}" for m, p, _, _ in COMPARISON_MATRIX])
+def test_comparison_matrix(client, session, world, method, path, body, expected):
+    wrong = _wrong_answers(client, session, world, ROLES, method, path, body, expected, {})
+    assert not wrong, f"{method} {path}: " + "; ".join(wrong)
+
+
 @ON_SQLITE
 def test_every_route_is_in_the_matrix(engine):
     app = create_app(engine=engine)
     routes = {(m, r.path) for r in api_routes(app) for m in r.methods if m != "HEAD"}
     assert len(routes) > 30, "the routes were not found"
     covered = {(m, p) for m, p, _, _ in MATRIX + REVIEW_MATRIX + NOTES_MATRIX + PROGRAMME_MATRIX
-               + JUDGEMENT_MATRIX + REPORT_MATRIX + PRACTICE_MATRIX} | PUBLIC
+               + JUDGEMENT_MATRIX + REPORT_MATRIX + PRACTICE_MATRIX + COMPARISON_MATRIX} | PUBLIC
     names = {"{city_id}": "{host_city}", "{cycle_id}": "{cycle}", "{user_id}": "{peer}", "{code}": "GG-AMB-1",
              "{document_id}": "999", "{pillar}": "GG", "{dimension}": "AMB",
              "{reviewer_id}": "{peer_submitted}", "{interview_id}": "{interview}", "{note_id}": "{note}",

@@ -1,0 +1,34 @@
+"""Benchmarking on its pages: the published cycles compared as a cities × pillar-dimension
+heat map, with the network's median, filters and the caveat (everyone logged in)."""
+from fastapi import APIRouter, Request
+
+from app.auth.deps import PageUser
+from app.comparison import service
+from app.db import SessionDep
+from app.indicators.service import get_set
+from app.web import render
+
+router = APIRouter()
+#: The heat map's five shades: a score in [0, .2) is shade 0, …, [.8, 1] shade 4.
+SHADES = 5
+
+
+def shade(value: float | None) -> str:
+    """The CSS class of a score's shade (``none``: nothing judged on the scale there)."""
+    return "none" if value is None else f"q{min(int(value * SHADES), SHADES - 1)}"
+
+
+@router.get("/compare")
+def compare_page(request: Request, session: SessionDep, user: PageUser, version: str = "", country: str = "",
+                 year: str = ""):
+    """The comparison; an unknown filter value is no filter (the choices offered are the
+    published cycles' own)."""
+    choices = service.filter_choices(session)
+    filters = service.Filters(
+        version if version in choices["versions"] else None,
+        next((c for c in choices["countries"] if c.casefold() == country.casefold()), None),
+        int(year) if year.isdigit() and int(year) in choices["years"] else None)
+    found = service.compare(session, user, None, filters)
+    iset = get_set(session, found.indicator_set_version) if found.indicator_set_version else None
+    return render(request, "comparison/compare.html", found=found, iset=iset, choices=choices, chosen=filters,
+                  filtered=filters != service.Filters(), shade=shade, caveat=service.CAVEAT)
