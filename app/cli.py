@@ -350,6 +350,45 @@ def report(cycle_id: int,
     _run(write)
 
 
+@cli.command("open-data")
+def open_data_command(
+        format: Annotated[list[str], typer.Option(  # noqa: A002 (the option's name)
+            "--format", help="csv or xlsx (repeat it); default: both.")] = [],  # noqa: B006
+        anonymised: Annotated[bool, typer.Option(help="Cities replaced by codes, cycle ids left out.")] = False,
+        lang: Annotated[str, typer.Option(help="The language of the workbook's column sheet: fr or en.")] = "en",
+        output: Annotated[Path, typer.Option("-o", help="Folder to write into.")] = Path("reports"),
+        as_email: Annotated[str | None, typer.Option("--as", help="Who asks, by e-mail (default: a coordinator).")]
+        = None):
+    """Write the network's open dataset (published cycles only, one row per cycle ×
+    indicator; columns in the README and the workbook's first sheet); print each path."""
+    from sqlmodel import select
+
+    from app.auth.service import normalize_email
+    from app.comparison import open_data
+    from app.people.tables import User
+
+    formats = format or ["csv", "xlsx"]
+    if any(f not in ("csv", "xlsx") for f in formats) or lang not in ("fr", "en"):
+        _fail([f"Unknown format or language: {', '.join(formats)} {lang} (formats: csv, xlsx; languages: fr, en)."])
+
+    def write(session: Session) -> None:
+        query = select(User).where(User.email == normalize_email(as_email)) if as_email else \
+            select(User).where(User.is_coordinator, User.is_active).order_by(User.id)  # type: ignore[arg-type]
+        user = session.exec(query).first()
+        if user is None:
+            _fail([f"No account {as_email}." if as_email else "No active coordinator: say who asks with --as EMAIL."])
+        output.mkdir(parents=True, exist_ok=True)
+        stem = "inti-cities-open-data" + ("-anonymised" if anonymised else "")
+        for fmt in formats:
+            data = open_data.to_csv(session, user, anonymised) if fmt == "csv" else \
+                open_data.to_xlsx(session, user, anonymised, lang)
+            path = output / f"{stem}.{fmt}"
+            path.write_bytes(data)
+            typer.echo(str(path))
+
+    _run(write)
+
+
 def main() -> None:
     cli()
 

@@ -1,7 +1,7 @@
 """Every table, imported once so that the metadata (and Alembic) sees them all."""
 from app.audit.tables import AuditEntry
 from app.auth.tables import AuthToken, LoginAttempt
-from app.comparison.tables import PublishedResult
+from app.comparison.tables import PublishedCycle, PublishedResult
 from app.cycles.tables import Cycle, CycleMember, PhaseDeadline
 from app.indicators.tables import IndicatorRow, IndicatorSetRow
 from app.people.tables import City, User
@@ -25,6 +25,6 @@ __all__ = [
     "IndicatorSetRow", "LoginAttempt", "PhaseDeadline", "User", "Document", "SelfAssessment",
     "SelfAssessmentEntry", "ServiceSecret", "PreparatoryReview", "ReviewEntry",
     "VisitProgramme", "Interview", "InterviewNote", "HypothesisCheck", "FinalJudgement",
-    "GoodPractice", "PublishedResult",
+    "GoodPractice", "PublishedCycle", "PublishedResult",
     "Recommendation", "ReportSection", "FinalReport", "ReportSignOff", "ReportComment", "ReportVersion", "ReportFile",
 ]

@@ -1,30 +1,23 @@
 """Comparing cities on their published final judgements, on plain values (pandas).
 
-The input is counted already (the database does the counting, one row per cycle and
-pillar-dimension): how many of the cell's indicators were judged on the scale (below, at
-or above) and how many of them at or above. A cell's score is
-the share of those counts (as :func:`benchmark.scoring.share_of` says it) — the public contract's share,
-``more_info`` left out of the denominator; ``None`` when nothing in the cell was judged on
-the scale (nothing to say, not zero).
+Each cycle's judgements are counted once, when its report is published
+(:func:`count_cells`): per pillar-dimension, how many of its indicators were judged on the
+scale (below, at or above) and how many of them at or above. A cell's score is the share
+of those counts (:func:`shares`, :func:`benchmark.scoring.share_of`) — the public contract's
+share, ``more_info`` left out of the denominator; ``None`` when nothing in the cell was
+judged on the scale (nothing to say, not zero).
 
 The network's picture of a cell is the median of the cycles' scores and their spread
 (quartiles, least and most), over the cycles that have a score there.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-
-@dataclass(frozen=True)
-class CellCount:
-    cycle_id: int
-    pillar: str
-    dimension: str
-    at_or_above: int
-    judged: int
+from benchmark.scoring import AT_OR_ABOVE, ON_THE_SCALE, share_of
 
 
 @dataclass(frozen=True)
@@ -45,17 +38,25 @@ def cell_key(pillar: str, dimension: str) -> str:
     return f"{pillar}-{dimension}"
 
 
-def scores(counts: Iterable[CellCount], cells: Sequence[str]) -> dict[int, dict[str, float | None]]:
-    """Each cycle's score of every cell of ``cells`` (``None`` where it has none), by cycle id."""
-    frame = pd.DataFrame([(c.cycle_id, cell_key(c.pillar, c.dimension), c.at_or_above, c.judged) for c in counts],
-                         columns=["cycle_id", "cell", "at_or_above", "judged"])
-    if frame.empty:
-        return {}
-    frame["share"] = (frame["at_or_above"] / frame["judged"]).where(frame["judged"] > 0)
-    table = frame.pivot(index="cycle_id", columns="cell", values="share").reindex(columns=list(cells))
-    table = table.astype(object).where(table.notna(), None)
-    return {int(cycle_id): {cell: (None if v is None else float(v)) for cell, v in row.items()}
-            for cycle_id, row in table.to_dict(orient="index").items()}
+def count_cells(judgements: Iterable[tuple[str, str, str | None]]) -> dict[str, tuple[int, int]]:
+    """A cycle's counts per pillar-dimension ("GG-AMB": (at or above, judged on the scale))
+    from its (pillar, dimension, performance) judgements: what the publication records
+    once, so that a comparison counts nothing."""
+    cells: dict[str, list[int]] = {}
+    for pillar, dimension, performance in judgements:
+        cell = cells.setdefault(cell_key(pillar, dimension), [0, 0])
+        cell[0] += performance in AT_OR_ABOVE
+        cell[1] += performance in ON_THE_SCALE
+    return {key: (ok, judged) for key, (ok, judged) in cells.items()}
+
+
+def shares(counts: Mapping[str, Sequence[int]], cells: Sequence[str]) -> dict[str, float | None]:
+    """A cycle's score of every cell of ``cells`` from its counts (``None`` where it has none)."""
+    out: dict[str, float | None] = {}
+    for cell in cells:
+        found = counts.get(cell)
+        out[cell] = share_of(found[0], found[1]) if found else None
+    return out
 
 
 def spread(by_cycle: dict[int, dict[str, float | None]], cells: Sequence[str]) -> dict[str, Spread]:

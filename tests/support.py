@@ -330,3 +330,11 @@ def publish_report(session: Session, cycle, reason: str = "Published by the test
     version = publication.publish(session, rights_of(session, leader, cycle), cycle, reason)
     session.commit()
     return version.number
+
+
+def csv_rows_of(data: bytes) -> list[list[str]]:
+    """A CSV file's rows (UTF-8, with or without a byte-order mark)."""
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))

@@ -3,16 +3,17 @@ indicator set compared per pillar-dimension; grown with filters, each cycle's ci
 the network's median and spread, and the caveat in the caller's language."""
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
 from benchmark.comparison import Spread
 
 from app.auth.deps import ApiUser
-from app.comparison import service
+from app.comparison import open_data, service
 from app.db import SessionDep
 from app.errors import field_error, request_language
 from app.i18n import N_, gettext_for
+from app.office.xlsx import MEDIA_TYPE
 
 router = APIRouter(tags=["benchmarking"])
 
@@ -65,3 +66,25 @@ def benchmark(request: Request, session: SessionDep, user: ApiUser,
                                year=c.year, report_version=c.report_version) for c in found.cycles],
         network=found.spread,
         caveat=_(service.CAVEAT))
+
+
+@router.get("/open-data.csv")
+def open_data_csv(session: SessionDep, user: ApiUser, anonymised: bool = False):
+    """The network's open dataset (published cycles only), one row per cycle × indicator;
+    ``anonymised``: cities replaced by codes, the cycles' ids left out. Columns: README."""
+    data = open_data.to_csv(session, user, anonymised)
+    return Response(data, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{_file_name(anonymised)}.csv"'})
+
+
+@router.get("/open-data.xlsx")
+def open_data_xlsx(request: Request, session: SessionDep, user: ApiUser, anonymised: bool = False):
+    """The same dataset as a workbook, its first sheet documenting the columns in the
+    caller's language."""
+    data = open_data.to_xlsx(session, user, anonymised, request_language(request))
+    return Response(data, media_type=MEDIA_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{_file_name(anonymised)}.xlsx"'})
+
+
+def _file_name(anonymised: bool) -> str:
+    return "inti-cities-open-data" + ("-anonymised" if anonymised else "")

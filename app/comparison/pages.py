@@ -9,6 +9,8 @@ from app.indicators.service import get_set
 from app.web import render
 
 router = APIRouter()
+#: Cycles per page of the heat map (the network's median is over all of them).
+PAGE_SIZE = 50
 #: The heat map's five shades: a score in [0, .2) is shade 0, …, [.8, 1] shade 4.
 SHADES = 5
 
@@ -20,9 +22,9 @@ def shade(value: float | None) -> str:
 
 @router.get("/compare")
 def compare_page(request: Request, session: SessionDep, user: PageUser, version: str = "", country: str = "",
-                 year: str = ""):
-    """The comparison; an unknown filter value is no filter (the choices offered are the
-    published cycles' own)."""
+                 year: str = "", page: str = "1"):
+    """The comparison, ``PAGE_SIZE`` cycles a page; an unknown filter value is no filter (the
+    choices offered are the published cycles' own), a page past the last is the last."""
     choices = service.filter_choices(session)
     filters = service.Filters(
         version if version in choices["versions"] else None,
@@ -30,5 +32,11 @@ def compare_page(request: Request, session: SessionDep, user: PageUser, version:
         int(year) if year.isdigit() and int(year) in choices["years"] else None)
     found = service.compare(session, user, None, filters)
     iset = get_set(session, found.indicator_set_version) if found.indicator_set_version else None
-    return render(request, "comparison/compare.html", found=found, iset=iset, choices=choices, chosen=filters,
+    pages = max(1, -(-len(found.cycles) // PAGE_SIZE))
+    number = min(max(int(page), 1), pages) if page.isascii() and page.isdigit() and len(page) < 7 else 1
+    shown = found.cycles[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+    query = {k: v for k, v in (("version", filters.indicator_set_version), ("country", filters.country),
+                               ("year", filters.year)) if v}
+    return render(request, "comparison/compare.html", found=found, shown=shown, page=number, pages=pages,
+                  filter_query=query, iset=iset, choices=choices, chosen=filters,
                   filtered=filters != service.Filters(), shade=shade, caveat=service.CAVEAT)

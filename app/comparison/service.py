@@ -13,17 +13,15 @@ cycle by asking — are refused with their ids, never shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import case, delete, func
-from sqlalchemy import select as sa_select
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from benchmark.comparison import CellCount, Spread, cell_key, scores, spread
-from benchmark.scoring import AT_OR_ABOVE, ON_THE_SCALE
+from benchmark.comparison import Spread, cell_key, count_cells, shares, spread
 
 from app.auth.permissions import can_compare, require
-from app.comparison.tables import PublishedResult
+from app.comparison.tables import PublishedCycle, PublishedResult
 from app.cycles.tables import Cycle
 from app.errors import field_error
 from app.i18n import N_
@@ -48,6 +46,25 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class PublishedRow:
+    """A published cycle as comparisons list it (read as plain columns: thousands of them)."""
+
+    cycle_id: int
+    title: str
+    city_id: int
+    city: str
+    country: str
+    indicator_set_version: str
+    report_version: int
+    first_published_at: datetime
+    counts: dict[str, list[int]]
+
+    @property
+    def year(self) -> int:
+        return as_utc(self.first_published_at).year
+
+
+@dataclass(frozen=True)
 class ComparedCycle:
     cycle_id: int
     title: str
@@ -69,17 +86,25 @@ class Comparison:
 
 def record_published(session: Session, cycle: Cycle, content: ReportContent, published_at: datetime) -> None:
     """Replace the cycle's published results with those of the version just published
-    (called by the publication, in its transaction)."""
-    counts: dict[str, int] = {}
+    (called by the publication, in its transaction); the first publication's date stays."""
+    cycle_id = id_of(cycle)
+    previous = session.get(PublishedCycle, cycle_id)
+    first = previous.first_published_at if previous else published_at
+    for table in (PublishedResult, PublishedCycle):
+        session.execute(delete(table).where(col(table.cycle_id) == cycle_id))
+    if previous is not None:
+        session.expunge(previous)
+    recommended: dict[str, int] = {}
     for rec in content.recommendations:
         for code in set(rec.indicator_codes):
-            counts[code] = counts.get(code, 0) + 1
-    session.execute(delete(PublishedResult).where(col(PublishedResult.cycle_id) == cycle.id))
+            recommended[code] = recommended.get(code, 0) + 1
+    counts = count_cells((i.pillar, i.dimension, i.performance) for i in content.indicators)
+    session.add(PublishedCycle(cycle_id=cycle_id, indicator_set_version=cycle.indicator_set_version,
+                               report_version=content.version or 1, first_published_at=first,
+                               published_at=published_at, counts={k: list(v) for k, v in counts.items()}))
     session.add_all([PublishedResult(
-        cycle_id=id_of(cycle), indicator_code=i.code, indicator_set_version=cycle.indicator_set_version,
-        report_version=content.version or 1, pillar=i.pillar, dimension=i.dimension, performance=i.performance,
-        self_rating=i.self_rating, recommendations=counts.get(i.code, 0), published_at=published_at)
-        for i in content.indicators])
+        cycle_id=cycle_id, indicator_code=i.code, pillar=i.pillar, dimension=i.dimension, performance=i.performance,
+        self_rating=i.self_rating, recommendations=recommended.get(i.code, 0)) for i in content.indicators])
 
 
 def cells_of(session: Session, version: str) -> list[str]:
@@ -88,36 +113,27 @@ def cells_of(session: Session, version: str) -> list[str]:
     return [cell_key(p.code.value, d.code.value) for p in iset.pillars for d in iset.dimensions]
 
 
-def _published(session: Session, filters: Filters, cycle_ids: list[int] | None) -> list[tuple]:
-    """(cycle, city, report version, year) of the published cycles the filters keep (one
-    query); a cycle's year is that of its first publication."""
-    query = (select(Cycle, City, func.max(PublishedResult.report_version), func.min(PublishedResult.published_at))
-             .join(PublishedResult, col(PublishedResult.cycle_id) == Cycle.id)
-             .join(City, col(City.id) == Cycle.host_city_id)
-             .group_by(col(Cycle.id), col(City.id)))
+def published_cycles(session: Session, filters: Filters | None = None,
+                     cycle_ids: list[int] | None = None) -> list[PublishedRow]:
+    """The published cycles the filters keep, by city name then year (one query, plain
+    columns); a cycle's year is that of its first publication."""
+    query = (select(Cycle.id, Cycle.title, City.id, City.name, City.country,  # type: ignore[call-overload]
+                    PublishedCycle.indicator_set_version, PublishedCycle.report_version,
+                    PublishedCycle.first_published_at, PublishedCycle.counts)
+             .join(PublishedCycle, col(PublishedCycle.cycle_id) == Cycle.id)
+             .join(City, col(City.id) == Cycle.host_city_id))
     if cycle_ids is not None:
         query = query.where(col(Cycle.id).in_(cycle_ids))
+    filters = filters or Filters()
     if filters.indicator_set_version:
-        query = query.where(Cycle.indicator_set_version == filters.indicator_set_version)
+        query = query.where(PublishedCycle.indicator_set_version == filters.indicator_set_version)
     if filters.country:
         query = query.where(func.lower(City.country) == filters.country.lower())
-    rows = [(c, city, int(v), as_utc(first).year) for c, city, v, first in session.exec(query).all()]
     if filters.year is not None:
-        rows = [r for r in rows if r[3] == filters.year]
-    return sorted(rows, key=lambda r: (r[1].name.casefold(), r[3], id_of(r[0])))
-
-
-def _counts(session: Session, cycle_ids: list[int] | None, version: str | None) -> list[CellCount]:
-    """How many indicators of each cycle's cells were judged on the scale, and how many at
-    or above (one query, counted by the database): of ``cycle_ids``, else of every cycle
-    published on ``version`` (no list of thousands of ids sent)."""
-    ok = func.sum(case((col(PublishedResult.performance).in_(AT_OR_ABOVE), 1), else_=0))
-    judged = func.sum(case((col(PublishedResult.performance).in_(ON_THE_SCALE), 1), else_=0))
-    keys = (col(PublishedResult.cycle_id), col(PublishedResult.pillar), col(PublishedResult.dimension))
-    query = sa_select(*keys, ok, judged).group_by(*keys)
-    query = query.where(col(PublishedResult.cycle_id).in_(cycle_ids)) if cycle_ids is not None else \
-        query.where(col(PublishedResult.indicator_set_version) == version)
-    return [CellCount(int(c), p, d, int(a or 0), int(j or 0)) for c, p, d, a, j in session.execute(query).all()]
+        query = query.where(col(PublishedCycle.first_published_at) >= datetime(filters.year, 1, 1, tzinfo=UTC),
+                            col(PublishedCycle.first_published_at) < datetime(filters.year + 1, 1, 1, tzinfo=UTC))
+    rows = [PublishedRow(*row) for row in session.execute(query).all()]
+    return sorted(rows, key=lambda r: (r.city.casefold(), r.first_published_at, r.cycle_id))
 
 
 def compare(session: Session, user: User, cycle_ids: list[int] | None = None,
@@ -132,12 +148,12 @@ def compare(session: Session, user: User, cycle_ids: list[int] | None = None,
         wanted = list(dict.fromkeys(cycle_ids))
         if len(wanted) > MAX_CYCLE_IDS:
             raise field_error(["query", "cycle_ids"], N_("Compare at most %(n)s cycles at once."), n=MAX_CYCLE_IDS)
-        rows = _published(session, Filters(), wanted)
-        missing = sorted(set(wanted) - {id_of(r[0]) for r in rows})
+        rows = published_cycles(session, Filters(), wanted)
+        missing = sorted(set(wanted) - {r.cycle_id for r in rows})
         if missing:
             raise field_error(["query", "cycle_ids"], N_("Not published cycles: %(ids)s. Only the published cycles "
                                                          "are compared."), ids=", ".join(map(str, missing)))
-        versions = sorted({r[0].indicator_set_version for r in rows})
+        versions = sorted({r.indicator_set_version for r in rows})
         if len(versions) > 1:
             raise field_error(["query", "cycle_ids"], N_("These cycles were reviewed on different indicator sets "
                                                          "(%(versions)s): compare cycles of one set."),
@@ -145,20 +161,18 @@ def compare(session: Session, user: User, cycle_ids: list[int] | None = None,
         version = versions[0] if versions else None
     else:
         version = filters.indicator_set_version or current_version(session)
-        rows = _published(session, Filters(version, filters.country, filters.year), None)
+        rows = published_cycles(session, Filters(version, filters.country, filters.year), None)
     cells = cells_of(session, version) if version and rows else []
-    by_cycle = scores(_counts(session, [id_of(r[0]) for r in rows] if cycle_ids is not None else None, version),
-                      cells) if rows else {}
-    compared = [ComparedCycle(id_of(c), c.title, id_of(city), city.name, city.country, year, number,
-                              by_cycle.get(id_of(c), dict.fromkeys(cells)))
-                for c, city, number, year in rows]
+    compared = [ComparedCycle(r.cycle_id, r.title, r.city_id, r.city, r.country, r.year, r.report_version,
+                              shares(r.counts, cells)) for r in rows]
     return Comparison(version, cells, compared, spread({c.cycle_id: c.scores for c in compared}, cells))
 
 
 def filter_choices(session: Session) -> dict[str, list]:
     """What the filters may choose among: the indicator sets, countries and years of the
     published cycles (one query)."""
-    rows = _published(session, Filters(), None)
-    return {"versions": sorted({r[0].indicator_set_version for r in rows}),
-            "countries": sorted({r[1].country for r in rows}, key=str.casefold),
-            "years": sorted({r[3] for r in rows})}
+    rows = session.exec(select(PublishedCycle.indicator_set_version, City.country, PublishedCycle.first_published_at)
+                        .join(Cycle, col(Cycle.id) == PublishedCycle.cycle_id)
+                        .join(City, col(City.id) == Cycle.host_city_id)).all()
+    return {"versions": sorted({r[0] for r in rows}), "countries": sorted({r[1] for r in rows}, key=str.casefold),
+            "years": sorted({as_utc(r[2]).year for r in rows})}

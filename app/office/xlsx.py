@@ -33,6 +33,8 @@ if not openpyxl.DEFUSEDXML or openpyxl.LXML:  # uploaded XML must never expand e
     raise ImportError("openpyxl refuses entities only when it parses with defusedxml (installed, "
                       "OPENPYXL_DEFUSEDXML not False) rather than lxml: import app before openpyxl.")
 
+#: What a workbook is served as.
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F0")
 LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")  # grey: what the reader may not change

@@ -3,6 +3,7 @@ one content model (:class:`~app.reports.content.ReportContent`)."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.office.xlsx import MEDIA_TYPE
 from app.reports.content import ReportContent
 from app.reports.docx import render_docx
 from app.reports.html import render_html_bytes
@@ -21,5 +22,5 @@ FORMATS: dict[str, Format] = {
     "html": Format("text/html; charset=utf-8", "html", render_html_bytes),
     "pdf": Format("application/pdf", "pdf", render_pdf),
     "docx": Format("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", render_docx),
-    "xlsx": Format("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", render_xlsx),
+    "xlsx": Format(MEDIA_TYPE, "xlsx", render_xlsx),
 }

@@ -11,13 +11,13 @@ from app.errors import request_language
 from app.etag import expected_version, set_etag
 from app.ids import PathId, id_of
 from app.indicators.service import get_set
+from app.office.xlsx import MEDIA_TYPE as XLSX
 from app.people.tables import City
 from app.reviews import consolidation_excel, excel, service
 from app.reviews.schemas import ReviewEntryPublic, ReviewEntryWrite, ReviewPublic, ReviewReopen, TeamProgress
 
 router = APIRouter(tags=["preparatory review"])
 IfMatch = Annotated[str | None, Header()]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/cycles/{cycle_id}/reviews/me", response_model=ReviewPublic)

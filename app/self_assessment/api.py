@@ -10,12 +10,12 @@ from app.db import SessionDep
 from app.errors import request_language
 from app.etag import expected_version, set_etag
 from app.ids import PathId
+from app.office.xlsx import MEDIA_TYPE as XLSX
 from app.self_assessment import excel, service
 from app.self_assessment.schemas import DocumentPublic, EntryPublic, EntryWrite, ReopenRequest, SelfAssessmentPublic
 
 router = APIRouter(tags=["self-assessment"])
 IfMatch = Annotated[str | None, Header()]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/cycles/{cycle_id}/self-assessment", response_model=SelfAssessmentPublic)

@@ -25,6 +25,7 @@ from app.etag import check_version
 from app.i18n import N_
 from app.ids import id_of
 from app.indicators.service import get_set
+from app.office.xlsx import MEDIA_TYPE as XLSX
 from app.people.tables import User
 from app.schemas import BIDI_CONTROL, CONTROL
 from app.self_assessment.schemas import EntryPublic, EntryWrite, Evidence, Responsible, SelfAssessmentPublic
@@ -382,7 +383,7 @@ _KINDS = {  # extension -> (content type, accepted leading bytes)
     "doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
     "xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    "xlsx": (XLSX, (b"PK\x03\x04",)),
     "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
     "ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
     "odp": ("application/vnd.oasis.opendocument.presentation", (b"PK\x03\x04",)),

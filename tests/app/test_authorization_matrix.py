@@ -554,6 +554,8 @@ def test_practice_matrix(client, session, world, method, path, body, expected):
 
 COMPARISON_MATRIX = [
     ("GET", "/api/v1/benchmark", None, everyone(OK)),
+    ("GET", "/api/v1/open-data.csv", None, everyone(OK)),
+    ("GET", "/api/v1/open-data.xlsx", None, everyone(OK)),
     ("GET", "/compare", None, as_page(everyone(OK))),
 ]
 

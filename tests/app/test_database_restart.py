@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from pg_cluster import PostgresCluster, PostgresNotInstalled
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from support import served
 
 from app.audit.tables import AuditEntry
@@ -160,7 +160,7 @@ def test_a_postgres_restart_under_load_is_503_then_recovers_without_losing_write
 
     with Session(engine) as session:
         audited = {(a.after["indicator_code"], a.after["version"], a.after["description"])
-                   for a in session.exec(select(AuditEntry).where(AuditEntry.entity == "self_assessment_entry"))}
+                   for a in session.exec(select(AuditEntry).order_by(col(AuditEntry.id)).where(AuditEntry.entity == "self_assessment_entry"))}
         current = {e.indicator_code: e.version for e in session.exec(select(SelfAssessmentEntry))}
     lost = [s for s in saved if s not in audited]
     assert not lost, f"writes answered 200 but not in the database: {lost[:3]}"

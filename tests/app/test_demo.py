@@ -261,7 +261,7 @@ def test_aldergem_is_in_its_visit_with_everything_submitted(demo):
     assert [(r.status, r.judged) for r in reviews] == [("submitted", 73)] * 5
     # Made by their people through the services: the audit log says who wrote what.
     officer = _user(demo, "officer@aldergem.example")
-    actors = Counter(a.actor_id for a in demo.exec(select(AuditEntry).where(
+    actors = Counter(a.actor_id for a in demo.exec(select(AuditEntry).order_by(col(AuditEntry.id)).where(
         col(AuditEntry.entity).in_(["self_assessment_entry", "review_entry"]), AuditEntry.entity_id.startswith(
             f"{cycle.id}/"))))
     assert actors[officer.id] == 73
@@ -561,7 +561,7 @@ def test_ekholm_is_published_with_its_files_stored(demo):
     got = publication.download(demo, rights_of(demo, officer, cycle), cycle, "pdf", "fr")
     (pdf_fr,) = [f for f in files if (f.format, f.lang) == ("pdf", "fr")]
     assert (got.version, got.sha256, got.data) == (1, pdf_fr.sha256, pdf_fr.data)
-    signed = [a.actor_id for a in demo.exec(select(AuditEntry).where(
+    signed = [a.actor_id for a in demo.exec(select(AuditEntry).order_by(col(AuditEntry.id)).where(
         AuditEntry.action == "sign_off", AuditEntry.entity_id == str(cycle.id)))]
     peers = [u.id for u, role in reviewers_of(demo, cycle) if role == CycleRole.PEER]
     assert sorted(signed) == sorted(peers) and len(peers) == 3

@@ -1,16 +1,18 @@
-"""The comparison's arithmetic on plain values: a cell's share from its counts, ``None``
-where nothing was judged on the scale, and the network's median and quartiles."""
-from benchmark.comparison import CellCount, scores, spread
+"""The comparison's arithmetic on plain values: a cycle's counts per cell, a cell's share
+from its counts (``None`` where nothing was judged on the scale), and the network's median
+and quartiles."""
+from benchmark.comparison import count_cells, shares, spread
 
 CELLS = ["GG-AMB", "GG-LEA", "IE-AMB"]
 
 
-def test_scores_per_cycle_and_cell():
-    found = scores([CellCount(1, "GG", "AMB", 2, 4), CellCount(1, "GG", "LEA", 0, 0), CellCount(2, "GG", "AMB", 3, 3),
-                    CellCount(2, "IE", "AMB", 0, 5)], CELLS)
-    assert found == {1: {"GG-AMB": 0.5, "GG-LEA": None, "IE-AMB": None},
-                     2: {"GG-AMB": 1.0, "GG-LEA": None, "IE-AMB": 0.0}}
-    assert scores([], CELLS) == {}
+def test_a_cycles_judgements_counted_per_cell_more_info_and_unjudged_left_out():
+    counted = count_cells([("GG", "AMB", "at"), ("GG", "AMB", "below"), ("GG", "AMB", "more_info"),
+                           ("GG", "AMB", None), ("GG", "LEA", "above"), ("IE", "AMB", "more_info")])
+    assert counted == {"GG-AMB": (1, 2), "GG-LEA": (1, 1), "IE-AMB": (0, 0)}
+    assert shares(counted, CELLS) == {"GG-AMB": 0.5, "GG-LEA": 1.0, "IE-AMB": None}
+    assert shares({}, CELLS) == {"GG-AMB": None, "GG-LEA": None, "IE-AMB": None}
+    assert shares({"GG-AMB": [0, 5]}, CELLS)["GG-AMB"] == 0.0
 
 
 def test_spread_over_the_cycles_scored_in_each_cell():

@@ -15,6 +15,7 @@ RUNS = {
     "bench_programme.py": ["--rounds", "1"],
     "bench_judgements.py": ["--rounds", "1", "-n", "1"],
     "bench_report.py": ["--rounds", "1", "-n", "1"],
+    "bench_benchmark.py": ["--sizes", "10,20", "--rounds", "1", "-n", "1"],
 }
 
 

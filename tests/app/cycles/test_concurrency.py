@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from benchmark.scales import Phase, ReportStatus
 
@@ -100,7 +100,7 @@ def test_parallel_phase_moves_with_one_version_move_once(client, world, session)
         f"/api/v1/cycles/{world.cycle.id}/phase", json={"phase": "preparatory_review"},
         headers={**world.auth("coordinator"), "If-Match": etag}))
     assert sorted(r.status_code for r in results) == [200] + [412] * 5
-    moves = session.exec(select(AuditEntry).where(AuditEntry.action == "phase")).all()
+    moves = session.exec(select(AuditEntry).order_by(col(AuditEntry.id)).where(AuditEntry.action == "phase")).all()
     assert len(moves) == 1
 
 

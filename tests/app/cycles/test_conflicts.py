@@ -4,7 +4,7 @@ import html
 import re
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.audit.tables import AuditEntry
 from app.cycles import service as cycle_service
@@ -56,7 +56,7 @@ def add(client, world, user, role="peer", cycle=None, lang="en", **extra):
 
 def member_audit(session, user):
     members = session.exec(select(CycleMember.id).where(CycleMember.user_id == user.id)).all()
-    return session.exec(select(AuditEntry).where(AuditEntry.entity == "cycle_member",
+    return session.exec(select(AuditEntry).order_by(col(AuditEntry.id)).where(AuditEntry.entity == "cycle_member",
                                                  AuditEntry.entity_id.in_([str(m) for m in members]))).all()
 
 

@@ -1,5 +1,5 @@
 """The phase transition table, and the exit conditions the parts of the cycle register."""
-from sqlmodel import select
+from sqlmodel import col, select
 from support import submit_report
 
 from benchmark.scales import Phase
@@ -35,7 +35,7 @@ def test_an_unmet_condition_is_409_naming_it_and_only_a_coordinator_overrides_it
     assert move(client, world, "team_leader", "visit", override_reason="Visit dates fixed").status_code == 403
     done = move(client, world, "coordinator", "visit", override_reason="Visit dates fixed with the city")
     assert done.status_code == 200 and done.json()["phase"] == "visit"
-    audit = session.exec(select(AuditEntry).where(AuditEntry.action == "phase")).all()[-1]
+    audit = session.exec(select(AuditEntry).order_by(col(AuditEntry.id)).where(AuditEntry.action == "phase")).all()[-1]
     assert audit.after["override_reason"] == "Visit dates fixed with the city"
     assert audit.after["overridden"] == [waiting]
 

@@ -3,7 +3,7 @@ query, added to and edited by coordinators."""
 from dataclasses import replace
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from benchmark.indicators import LocalizedText
 from benchmark.practices import Theme
@@ -50,7 +50,7 @@ def test_a_changed_entry_of_the_file_is_refreshed_and_only_it(session, loaded):
     lyon = by_key(session, "lyon-social-clauses")
     assert (lyon.summary_en, lyon.version) == ("New summary.", 2)
     assert by_key(session, "lisboa-one-stop-shop").version == 1
-    audit = session.exec(select(AuditEntry).where(AuditEntry.entity == "good_practice",
+    audit = session.exec(select(AuditEntry).order_by(col(AuditEntry.id)).where(AuditEntry.entity == "good_practice",
                                                   AuditEntry.entity_id == str(lyon.id))).all()
     assert audit[-1].action == "load" and audit[-1].before["summary_en"].startswith("Lyon uses a provision")
 

@@ -1,6 +1,6 @@
 """Recommendations through the API: the contract's POST, the action plan's fields, the
 peers' proposals, If-Match, and bad input named field by field (nothing written)."""
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.audit.tables import AuditEntry
 from app.reports.tables import Recommendation
@@ -28,7 +28,7 @@ def test_the_team_leader_recommends_and_the_team_reads_it(client, reporting, ses
     assert r.headers["ETag"] == '"1"'
     listed = client.get(url(reporting), headers=reporting.auth("peer")).json()
     assert [x["text"] for x in listed] == ["Give the strategy a budget line."]
-    audit = session.exec(select(AuditEntry).where(AuditEntry.entity == "recommendation")).one()
+    audit = session.exec(select(AuditEntry).order_by(col(AuditEntry.id)).where(AuditEntry.entity == "recommendation")).one()
     assert audit.after["horizon"] == "short"
 
 

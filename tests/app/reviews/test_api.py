@@ -2,7 +2,7 @@
 import threading
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from benchmark.scales import Phase
 
@@ -107,7 +107,7 @@ def test_submit_lists_what_is_missing_then_locks_the_review(client, team, sessio
     assert r.status_code == 200 and r.json()["submitted"] is True
     r = client.put(url(team, "reviews/me/GG-AMB-1"), json={"performance": "below"}, headers=team.auth("peer"))
     assert r.status_code == 409 and "reopen" in r.json()["detail"]
-    assert session.exec(select(AuditEntry).where(AuditEntry.entity == "preparatory_review",
+    assert session.exec(select(AuditEntry).order_by(col(AuditEntry.id)).where(AuditEntry.entity == "preparatory_review",
                                                  AuditEntry.action == "submit")).one()
 
 

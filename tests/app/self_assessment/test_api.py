@@ -2,7 +2,7 @@
 import hashlib
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.audit.tables import AuditEntry
 from app.self_assessment.tables import SelfAssessmentEntry
@@ -43,7 +43,7 @@ def test_put_entry_keeps_paragraphs_and_returns_version_as_etag(client, world, s
     assert r.json() == {"indicator_code": "GG-AMB-1", **ENTRY, "version": 1}
     report = client.get(url(world), headers=world.auth("host_officer")).json()
     assert report["completed"] == 1 and report["entries"][0]["description"].count("\n\n") == 1
-    audit = session.exec(select(AuditEntry).where(AuditEntry.entity == "self_assessment_entry")).one()
+    audit = session.exec(select(AuditEntry).order_by(col(AuditEntry.id)).where(AuditEntry.entity == "self_assessment_entry")).one()
     assert audit.before is None and audit.after["self_rating"] == "at" and audit.actor_id == world.people["host_officer"].id
 
 
@@ -109,7 +109,7 @@ def test_peers_read_only_once_submitted_and_coordinator_reopens(client, world, s
     r = client.post(url(world, "/reopen"), headers=world.auth("coordinator"))
     assert r.status_code == 200 and r.json()["status"] == "draft"
     assert put(client, world, "GG-AMB-1").status_code == 200
-    actions = [a.action for a in session.exec(select(AuditEntry).where(AuditEntry.entity == "self_assessment"))]
+    actions = [a.action for a in session.exec(select(AuditEntry).order_by(col(AuditEntry.id)).where(AuditEntry.entity == "self_assessment"))]
     assert actions == ["submit", "reopen"]
 
 

@@ -3,7 +3,7 @@ majority, the whole assessment, and the visit's exit rule on the phase API."""
 import threading
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 from support import rights_of, start_preparatory_review, visit_with_majorities
 
 from app.audit.tables import AuditEntry
@@ -71,7 +71,7 @@ def test_a_departure_without_rationale_is_422_saying_why_and_nothing_is_stored(c
     assert french.json()["errors"][0]["msg"] == ("Ce jugement s'écarte de la majorité des pairs (en dessous du "
                                                  "référentiel)\u00a0: dites pourquoi.")
     assert stored(session) == []
-    assert session.exec(select(AuditEntry).where(AuditEntry.entity == "final_judgement")).all() == []
+    assert session.exec(select(AuditEntry).order_by(col(AuditEntry.id)).where(AuditEntry.entity == "final_judgement")).all() == []
     r = client.put(url(visit, "/GG-AMB-1"), json={"performance": "at", "rationale": "The interviews showed a plan."},
                    headers=visit.auth("team_leader"))
     assert r.status_code == 200 and r.json()["departs_from_majority"] is True and r.json()["majority"] == "below"
@@ -193,6 +193,6 @@ def test_a_coordinator_moves_on_regardless_with_a_recorded_reason(client, visit,
     assert move(client, visit, "team_leader", "reporting", override_reason="No time left").status_code == 403
     done = move(client, visit, "coordinator", "reporting", override_reason="The city could not host IE interviews.")
     assert done.status_code == 200 and done.json()["phase"] == "reporting"
-    audit = session.exec(select(AuditEntry).where(AuditEntry.action == "phase")).all()[-1]
+    audit = session.exec(select(AuditEntry).order_by(col(AuditEntry.id)).where(AuditEntry.action == "phase")).all()[-1]
     assert audit.after["override_reason"] == "The city could not host IE interviews."
     assert audit.after["overridden"] == ["2 indicators have no final judgement yet: IE-LEA-1, IE-RES-1."]
