@@ -68,6 +68,28 @@ def benchmark(request: Request, session: SessionDep, user: ApiUser,
         caveat=_(service.CAVEAT))
 
 
+class IndicatorCountsPublic(BaseModel):
+    code: str
+    pillar: str
+    dimension: str
+    counts: dict[str, int]
+
+
+class DistributionPublic(BaseModel):
+    indicator_set_version: str | None
+    indicators: list[IndicatorCountsPublic]
+
+
+@router.get("/benchmark/indicators", response_model=DistributionPublic)
+def distribution(session: SessionDep, user: ApiUser,
+                 indicator_set_version: Annotated[str | None, Query(max_length=40)] = None):
+    """Per indicator of the set (the current one by default), how many published cycles'
+    final judgements were below, at, above, more_info, or none."""
+    version, spreads = service.distribution(session, user, indicator_set_version)
+    return DistributionPublic(indicator_set_version=version, indicators=[
+        IndicatorCountsPublic(code=s.code, pillar=s.pillar, dimension=s.dimension, counts=s.counts) for s in spreads])
+
+
 @router.get("/open-data.csv")
 def open_data_csv(session: SessionDep, user: ApiUser, anonymised: bool = False):
     """The network's open dataset (published cycles only), one row per cycle × indicator;

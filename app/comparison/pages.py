@@ -1,10 +1,12 @@
-"""Benchmarking on its pages: the published cycles compared as a cities × pillar-dimension
-heat map, with the network's median, filters and the caveat (everyone logged in)."""
+"""Benchmarking on its pages (everyone logged in): the published cycles compared as a cities
+× pillar-dimension heat map with the network's median and filters; one review against the
+network's median and spread; the judgements per indicator. Each page says the caveat."""
 from fastapi import APIRouter, Request
 
 from app.auth.deps import PageUser
 from app.comparison import service
 from app.db import SessionDep
+from app.ids import PathId
 from app.indicators.service import get_set
 from app.web import render
 
@@ -40,3 +42,24 @@ def compare_page(request: Request, session: SessionDep, user: PageUser, version:
     return render(request, "comparison/compare.html", found=found, shown=shown, page=number, pages=pages,
                   filter_query=query, iset=iset, choices=choices, chosen=filters,
                   filtered=filters != service.Filters(), shade=shade, caveat=service.CAVEAT)
+
+
+@router.get("/compare/cycles/{cycle_id}")
+def profile_page(request: Request, session: SessionDep, user: PageUser, cycle_id: PathId):
+    """One published review against the network's median and spread, cell by cell (the
+    published cycles of its indicator set); 404 for a cycle that is not published."""
+    found = service.profile(session, user, cycle_id)
+    iset = get_set(session, found.comparison.indicator_set_version or "")
+    return render(request, "comparison/profile.html", found=found, iset=iset, caveat=service.CAVEAT, shade=shade)
+
+
+@router.get("/compare/indicators")
+def distribution_page(request: Request, session: SessionDep, user: PageUser, version: str = ""):
+    """Per indicator, how the published reviews judged it: a stacked bar each."""
+    choices = service.filter_choices(session)
+    chosen = version if version in choices["versions"] else None
+    used, spreads = service.distribution(session, user, chosen)
+    iset = get_set(session, used) if used else None
+    published = sum(1 for r in service.published_cycles(session, service.Filters(used))) if used else 0
+    return render(request, "comparison/indicators.html", spreads=spreads, iset=iset, version=used,
+                  choices=choices, published=published, caveat=service.CAVEAT, judgements=service.JUDGEMENTS)

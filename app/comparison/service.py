@@ -23,7 +23,7 @@ from benchmark.comparison import Spread, cell_key, count_cells, shares, spread
 from app.auth.permissions import can_compare, require
 from app.comparison.tables import PublishedCycle, PublishedResult
 from app.cycles.tables import Cycle
-from app.errors import field_error
+from app.errors import NotFound, field_error
 from app.i18n import N_
 from app.ids import id_of
 from app.indicators.service import current_version, get_set
@@ -31,6 +31,8 @@ from app.people.tables import City, User
 from app.reports.content import ReportContent
 from app.timeutil import as_utc
 
+#: The final judgements a distribution counts, in the order it shows them ("none": not judged).
+JUDGEMENTS = ("below", "at", "above", "more_info", "none")
 #: The most cycles one comparison may name (the query string's ``cycle_ids``).
 MAX_CYCLE_IDS = 1000
 CAVEAT = N_("These are peer judgements, not measurements: a team of practitioners judged each indicator against "
@@ -166,6 +168,58 @@ def compare(session: Session, user: User, cycle_ids: list[int] | None = None,
     compared = [ComparedCycle(r.cycle_id, r.title, r.city_id, r.city, r.country, r.year, r.report_version,
                               shares(r.counts, cells)) for r in rows]
     return Comparison(version, cells, compared, spread({c.cycle_id: c.scores for c in compared}, cells))
+
+
+@dataclass(frozen=True)
+class Profile:
+    cycle: ComparedCycle
+    comparison: Comparison
+
+
+def profile(session: Session, user: User, cycle_id: int) -> Profile:
+    """A published cycle and the comparison of every published cycle of its indicator set
+    (the network it stands in); 404 for a cycle that is not published (or does not exist)."""
+    require(can_compare(user))
+    found = published_cycles(session, None, [cycle_id])
+    if not found:
+        raise NotFound(N_("No published review %(id)s."), id=cycle_id)
+    comparison = compare(session, user, None, Filters(found[0].indicator_set_version))
+    return Profile(next(c for c in comparison.cycles if c.cycle_id == cycle_id), comparison)
+
+
+@dataclass(frozen=True)
+class IndicatorSpread:
+    """How the published cycles' final judgements of one indicator are spread."""
+
+    code: str
+    pillar: str
+    dimension: str
+    counts: dict[str, int]  # below, at, above, more_info, none
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def distribution(session: Session, user: User, version: str | None = None) -> tuple[str | None, list[IndicatorSpread]]:
+    """Per indicator of ``version`` (the current set by default), how many published cycles
+    judged it below, at, above the benchmark or asked for more information (one query,
+    counted by the database); every indicator of the set, in its order."""
+    require(can_compare(user))
+    version = version or current_version(session)
+    if version is None:
+        return None, []
+    rows = session.execute(
+        select(PublishedResult.indicator_code, PublishedResult.performance, func.count())
+        .join(PublishedCycle, col(PublishedCycle.cycle_id) == PublishedResult.cycle_id)
+        .where(PublishedCycle.indicator_set_version == version)
+        .group_by(col(PublishedResult.indicator_code), col(PublishedResult.performance))).all()
+    counted: dict[str, dict[str, int]] = {}
+    for code, performance, n in rows:
+        counted.setdefault(code, {})[performance or "none"] = int(n)
+    return version, [IndicatorSpread(i.code, i.pillar.value, i.dimension.value,
+                                     {k: counted.get(i.code, {}).get(k, 0) for k in JUDGEMENTS})
+                     for i in get_set(session, version).indicators]
 
 
 def filter_choices(session: Session) -> dict[str, list]:

@@ -556,7 +556,11 @@ COMPARISON_MATRIX = [
     ("GET", "/api/v1/benchmark", None, everyone(OK)),
     ("GET", "/api/v1/open-data.csv", None, everyone(OK)),
     ("GET", "/api/v1/open-data.xlsx", None, everyone(OK)),
+    ("GET", "/api/v1/benchmark/indicators", None, everyone(OK)),
     ("GET", "/compare", None, as_page(everyone(OK))),
+    ("GET", "/compare/indicators", None, as_page(everyone(OK))),
+    # the world's cycle is not published: no profile, for anyone (tests/app/comparison shows one)
+    ("GET", "/compare/cycles/{cycle}", None, as_page(everyone(404))),
 ]
 
 
@@ -564,7 +568,8 @@ COMPARISON_MATRIX = [
 @pytest.mark.parametrize("method,path,body,expected", COMPARISON_MATRIX,
                          ids=[f"{m} {p}" for m, p, _, _ in COMPARISON_MATRIX])
 def test_comparison_matrix(client, session, world, method, path, body, expected):
-    wrong = _wrong_answers(client, session, world, ROLES, method, path, body, expected, {})
+    url = path.format(cycle=world.cycle.id)
+    wrong = _wrong_answers(client, session, world, ROLES, method, url, body, expected, {})
     assert not wrong, f"{method} {path}: " + "; ".join(wrong)
 
 
