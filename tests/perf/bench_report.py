@@ -50,23 +50,17 @@ the other, who goes first alternating. Reported: the median per request (ms) and
 real/baseline. Exit status 0 when a timing goal is missed (information), 1 if the
 statements grow.
 
-What it showed (the defaults, the 2-core machine, quiet; the English report is 107 A4
-pages, 223 KB of HTML): the PDF, Word and Excel requests are their renderers' time and
-little more (PDF 11.0 s against 10.9 s, 1.01×; Word 1.04×; Excel 1.28×), and a published
-PDF comes from storage in 8 ms (a bare ``/api/v1/me``: 4.5 ms). Publishing takes 22 s, the
-eight files' rendering (the two PDFs 11 s each), in the transaction that publishes. The HTML
-draft misses its goal by a hair: 2.18× at first, 2.05× (33.6 ms against 16.4) once the
-draft stopped reading the whole initial report for its self-ratings (``build.self_ratings``,
-10 to 7.5 ms of building). What is left beside the rendering is a request's fixed cost
-(about 5 ms, what ``/api/v1/me`` costs) and building the content in 15 statements (about
-7.5 ms, a third of a millisecond or more each: the judgements, the programme's 40
-interviews, the recommendations, the practices as ORM rows, the team read twice): as much
-as rendering the document itself, so the ratio sits at 2× whatever the machine. Statements:
-15 for the HTML report, 20 for the report's page and 5 for the recommendations, with 10 or
-40 interviews and 5 or 30 recommendations. WeasyPrint spends about 30 % of its layout in the
-pillars' two-column grid of strengths and weaknesses (``grid-template-columns: 1fr 1fr``
-measures every word's min-content width; ``minmax(0, 1fr)`` took a render from 8.1 to
-5.7 s in a trial, not applied: ``app/static/report.css``).
+What it showed (``--rounds 3 -n 10``, the 2-core machine; the English report is 83 A4
+pages, 176 KB of HTML): the PDF, Word and Excel requests are their renderers' time and
+little more (PDF 6.0 s against 5.9 s, 1.01×; Word 1.05×; Excel 1.30×); the HTML draft 1.84×
+(30.9 ms against 16.8) once the team was read once (2.05× before): a request's fixed cost
+(about 5 ms, what ``/api/v1/me`` costs) and building the content in 14 statements weigh as
+much as rendering the document. Publishing freezes the content in 55 ms; its eight files
+then take 13.7 s in the background (they took 22 s inside the publishing transaction
+before). A published PDF comes from storage in 8 ms. WeasyPrint spends about 30 % of its
+layout in the pillars' two-column grid of strengths and weaknesses (``grid-template-columns:
+1fr 1fr`` measures every word's min-content width; ``minmax(0, 1fr)`` took a render from 8.1
+to 5.7 s in a trial, not applied: ``app/static/report.css``).
 """
 from __future__ import annotations
 
