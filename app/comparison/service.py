@@ -26,7 +26,7 @@ from app.cycles.tables import Cycle
 from app.errors import NotFound, field_error
 from app.i18n import N_
 from app.ids import id_of
-from app.indicators.service import current_version, get_set
+from app.indicators.service import current_version, get_set, list_sets
 from app.people.tables import City, User
 from app.reports.content import ReportContent
 from app.timeutil import as_utc
@@ -207,8 +207,8 @@ def distribution(session: Session, user: User, version: str | None = None) -> tu
     counted by the database); every indicator of the set, in its order."""
     require(can_compare(user))
     version = version or current_version(session)
-    if version is None:
-        return None, []
+    if version is None or version not in known_versions(session):
+        return version, []  # nothing published on a set the service does not know
     rows = session.execute(
         select(PublishedResult.indicator_code, PublishedResult.performance, func.count())
         .join(PublishedCycle, col(PublishedCycle.cycle_id) == PublishedResult.cycle_id)
@@ -220,6 +220,10 @@ def distribution(session: Session, user: User, version: str | None = None) -> tu
     return version, [IndicatorSpread(i.code, i.pillar.value, i.dimension.value,
                                      {k: counted.get(i.code, {}).get(k, 0) for k in JUDGEMENTS})
                      for i in get_set(session, version).indicators]
+
+
+def known_versions(session: Session) -> set[str]:
+    return {row.version for row, _count in list_sets(session)}
 
 
 def filter_choices(session: Session) -> dict[str, list]:

@@ -61,3 +61,9 @@ def test_the_distribution_through_the_api(client, world, network):
     assert len(by_code) == 73 and body["indicator_set_version"] == world.cycle.indicator_set_version
     assert by_code["GG-AMB-1"] == {"below": 2, "at": 0, "above": 0, "more_info": 0, "none": 0}
     assert by_code["IE-IMP-1"] == {"below": 1, "at": 1, "above": 0, "more_info": 0, "none": 0}
+
+
+def test_an_unknown_indicator_set_has_nothing_to_show(client, world, network):
+    body = client.get("/api/v1/benchmark/indicators", params={"indicator_set_version": "9.9"},
+                      headers=world.auth("peer")).json()
+    assert body == {"indicator_set_version": "9.9", "indicators": []}
