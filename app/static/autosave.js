@@ -230,12 +230,15 @@
     return form._inflight;
   }
 
+  // The page's progress, where the answer brings it (a report's text answers without it).
   function update(body) {
     var bar = document.querySelector("[data-progress]");
-    if (bar) bar.value = body.completed;
     var label = document.querySelector("[data-progress-text]");
-    if (label) label.textContent = label.textContent.replace(/^\d+/, body.completed);
-    Object.keys(body.pillars).forEach(function (code) {
+    if (body.completed !== undefined) {
+      if (bar) bar.value = body.completed;
+      if (label) label.textContent = label.textContent.replace(/^\d+/, body.completed);
+    }
+    Object.keys(body.pillars || {}).forEach(function (code) {
       var p = document.querySelector('[data-pillar="' + code + '"]');
       if (p) p.value = body.pillars[code][0];
       [code, code + "-nav"].forEach(function (name) {

@@ -24,7 +24,7 @@ from app.auth.service import WEB, issue_token
 from app.cycles.tables import Cycle
 from app.demo import load_demo
 from app.people.tables import User
-from app.reports.tables import Recommendation, ReportFile, ReportVersion
+from app.reports.tables import Recommendation, ReportFile, ReportSection, ReportVersion
 
 DEMO = Path(__file__).resolve().parents[2] / "reviews" / "demo" / "cycle.yaml"
 DEMO_PASSWORD = "inti-demo-2026"  # reviews/demo/cycle.yaml
@@ -87,7 +87,17 @@ def test_a_team_leader_takes_the_demo_report_from_draft_to_published_files(
         rec = session.exec(select(Recommendation).where(Recommendation.text == TEXT)).one()
         assert rec.indicator_codes == ["GG-RES-4"] and len(rec.practice_ids) == 1 and rec.horizon == "short"
 
-    # 2. the sign-offs: her change asks every peer again
+    # 2. her text saves as she types (and says so: it once said "no connection" after each save)
+    page.goto(report)
+    summary = page.locator("article#section-summary")
+    summary.locator("textarea").fill("Lindenfurt has a strategy; procurement is next.")
+    expect(summary.locator("[data-status]")).to_contain_text("Saved", timeout=10_000)
+    expect(summary.locator("[data-status]")).not_to_contain_text("connection")
+    with Session(browser_db) as session:
+        saved = session.exec(select(ReportSection).where(ReportSection.cycle_id == lindenfurt,
+                                                         ReportSection.key == "summary")).one()
+        assert saved.text == "Lindenfurt has a strategy; procurement is next."
+    # the sign-offs: her changes ask every peer again
     page.goto(report)
     expect(page.get_by_text("0 of 3 peers signed off", exact=False)).to_be_visible()
     for email in PEERS:
