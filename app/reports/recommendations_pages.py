@@ -75,7 +75,9 @@ def _context(session, access: CycleAccess) -> dict[str, Any]:
             "horizons": HORIZONS, "horizon_labels": HORIZON_LABELS, "priorities": PRIORITIES,
             "priority_labels": PRIORITY_LABELS,
             "can_write": access.rights.write_report() is True,
-            "can_propose": access.rights.propose_recommendation() is True}
+            "can_propose": access.rights.propose_recommendation() is True,
+            # the judgements' pages are the team's until publication: no link that leads to a 403
+            "can_read_judgements": access.rights.read_visit_notes() is True}
 
 
 @router.get("/cycles/{cycle_id}/recommendations")

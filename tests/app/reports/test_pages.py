@@ -135,3 +135,17 @@ def test_a_recommendation_shows_the_notes_and_hypotheses_it_rests_on(client, ses
     login(client, session, reporting, "peer")
     html = get(client, f"/cycles/{reporting.cycle.id}/recommendations", "fr").text
     assert "Notes d&#39;entretien\u00a0: 2" in html and "No budget line." in html
+    assert f'href="/cycles/{reporting.cycle.id}/judgements/GG-AMB-1"' in html
+    # the host city reads the recommendations once the draft is shared with it, but the
+    # judgements' pages and the team's notes stay the team's: no link that would answer 403
+    from app.reports import sharing
+
+    leader = rights_of(session, reporting.people["team_leader"], reporting.cycle)
+    sharing.share(session, leader, reporting.cycle, "team")
+    sharing.share(session, leader, reporting.cycle, "host")
+    session.commit()
+    login(client, session, reporting, "host_officer")
+    html = get(client, f"/cycles/{reporting.cycle.id}/recommendations").text
+    assert "Fund it." in html and "GG-AMB-1" in html
+    assert "/judgements/" not in html and "Interview notes" not in html
+    assert client.get(f"/cycles/{reporting.cycle.id}/judgements/GG-AMB-1?lang=en", headers=HTML).status_code == 403
